@@ -1,0 +1,1 @@
+"""chidao's command line: the coordinator's entry point (Vietnamese output)."""

@@ -1,0 +1,111 @@
+"""`chidao` command: render drafts, check and generate organisation trees. Output in Vietnamese."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from models.directive import Directive
+from models.errors import InputError
+from models.org import OrgTree
+from models.synthetic import Shape, write_synthetic_org
+from renderer import default_filename, render_directive
+from renderer.templating import TEMPLATES
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXIT_INPUT = 2
+
+
+def _render(args: argparse.Namespace) -> int:
+    directive = Directive.load(args.spec, args.org)
+    out = args.output or Path(default_filename(directive))
+    render_directive(directive, out, args.templates)
+    print(f"Đã tạo dự thảo văn bản: {out}")
+    return 0
+
+
+def _org_check(args: argparse.Namespace) -> int:
+    tree = OrgTree.load(args.file)
+    governing = sum(1 for u in tree.walk() if u.governs)
+    print(f"Cây tổ chức hợp lệ: {tree.name} — {len(tree)} đơn vị, {governing} đơn vị có cấp dưới.")
+    return 0
+
+
+def _org_generate(args: argparse.Namespace) -> int:
+    count = write_synthetic_org(
+        args.output,
+        Shape(
+            provinces=args.provinces,
+            districts=args.districts,
+            communes=args.communes,
+            departments=args.departments,
+            offices=args.offices,
+            two_tier=args.two_tier,
+        ),
+    )
+    print(f"Đã tạo cây tổ chức mẫu {args.output}: {count} đơn vị.")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    out: Path = args.out
+    for spec in sorted(EXAMPLES.glob("*.yaml")):
+        directive = Directive.load(spec)
+        path = render_directive(directive, out / default_filename(directive))
+        print(f"  {spec.name} → {path}")
+    print(f"Các dự thảo văn bản nằm trong thư mục: {out.resolve()}")
+    return 0
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with Vietnamese usage errors and chidao's exit code for bad input."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_INPUT, f"Lỗi: tham số dòng lệnh không hợp lệ ({message})\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="chidao", description="chidao — điều phối văn bản chỉ đạo.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    render = commands.add_parser("render", help="tạo dự thảo văn bản Word từ tệp mô tả (YAML)")
+    render.add_argument("spec", type=Path, help="tệp mô tả văn bản (YAML)")
+    render.add_argument("-o", "--output", type=Path, help="tệp .docx kết quả")
+    render.add_argument("--org", type=Path, help="cây tổ chức thay cho trường org của tệp mô tả")
+    render.add_argument("--templates", type=Path, default=TEMPLATES, help="thư mục mẫu văn bản")
+    render.set_defaults(run=_render)
+
+    org = commands.add_parser("org", help="cây tổ chức").add_subparsers(
+        dest="org_command", required=True, parser_class=_Parser
+    )
+    check = org.add_parser("check", help="kiểm tra một cây tổ chức")
+    check.add_argument("file", type=Path)
+    check.set_defaults(run=_org_check)
+    gen = org.add_parser("generate", help="tạo cây tổ chức mẫu cỡ bất kỳ (kiểm thử, đo tốc độ)")
+    gen.add_argument("-o", "--output", type=Path, required=True)
+    gen.add_argument("--provinces", type=int, default=1, help="số tỉnh")
+    gen.add_argument("--districts", type=int, default=10, help="số huyện mỗi tỉnh")
+    gen.add_argument("--communes", type=int, default=10, help="số xã mỗi huyện (hoặc mỗi tỉnh)")
+    gen.add_argument("--departments", type=int, default=15, help="số sở mỗi tỉnh")
+    gen.add_argument("--offices", type=int, default=10, help="số phòng mỗi huyện")
+    gen.add_argument("--two-tier", action="store_true", help="chính quyền hai cấp (sau 07/2025)")
+    gen.set_defaults(run=_org_generate)
+
+    demo = commands.add_parser("demo", help="tạo các văn bản mẫu trong examples/")
+    demo.add_argument("--out", type=Path, default=Path("out/demo"))
+    demo.set_defaults(run=_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    run: Callable[[argparse.Namespace], int] = args.run
+    try:
+        return run(args)
+    except InputError as exc:
+        for problem in exc.problems:
+            print(f"Lỗi: {problem}", file=sys.stderr)
+        return EXIT_INPUT

@@ -1,0 +1,1 @@
+"""Data and rules of chidao: organisation trees, directive specs, Vietnamese text rules."""

@@ -1,0 +1,428 @@
+"""Directive specs (văn bản chỉ đạo) as validated data: what a letter or plan says and to whom."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PositiveInt,
+    StringConstraints,
+    model_validator,
+)
+
+from models.errors import InputError, Problem, field_path
+from models.org import Abbreviation, Code, OrgTree, Text, Unit
+from models.validation import validate
+from models.vntext import long_date, month_year, short_date
+from models.yamlfile import load_yaml
+
+YearMonth = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+
+
+def _as_list(value: object) -> object:
+    """Let a single paragraph be written without list syntax."""
+    return [value] if isinstance(value, str) else value
+
+
+Paragraphs = Annotated[list[Text], BeforeValidator(_as_list)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DocumentKind(StrEnum):
+    """Kind of administrative document (thể loại văn bản)."""
+
+    CONG_VAN = "cong_van"
+    KE_HOACH = "ke_hoach"
+
+    @property
+    def label(self) -> str:
+        """As written in running text: 'Công văn', 'Kế hoạch'."""
+        return {"cong_van": "Công văn", "ke_hoach": "Kế hoạch"}[self.value]
+
+    @property
+    def abbreviation(self) -> str | None:
+        """Kind code in the symbol ('KH-UBND'); a công văn has none (ND 30, Phụ lục III)."""
+        return {"cong_van": None, "ke_hoach": "KH"}[self.value]
+
+
+class Deadline(_Strict):
+    """A deadline (thời hạn), in exactly one of the forms documents use."""
+
+    before: dt.date | None = Field(None, description="trước ngày …")
+    latest: dt.date | None = Field(None, description="chậm nhất đến ngày …")
+    month: YearMonth | None = Field(None, description="trong tháng … (YYYY-MM)")
+    working_days: PositiveInt | None = Field(None, description="… ngày làm việc kể từ ngày ký")
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Deadline:
+        given = [v for v in (self.before, self.latest, self.month, self.working_days) if v]
+        if len(given) != 1:
+            raise ValueError(
+                "thời hạn phải ghi đúng một trong: before, latest, month, working_days"
+            )
+        return self
+
+    def phrase(self) -> str:
+        if self.before:
+            return f"trước ngày {short_date(self.before)}"
+        if self.latest:
+            return f"chậm nhất đến {long_date(self.latest)}"
+        if self.month:
+            year, month = self.month.split("-")
+            return f"trong tháng {month_year(int(year), int(month))}"
+        return f"trong thời hạn {self.working_days:02d} ngày làm việc kể từ ngày ký văn bản"
+
+    def earliest_day(self) -> dt.date | None:
+        """The first day the deadline can fall on, for checking it against the issue date."""
+        if self.before or self.latest:
+            return self.before or self.latest
+        if self.month:
+            year, month = self.month.split("-")
+            return dt.date(int(year), int(month), 1)
+        return None
+
+
+class Period(_Strict):
+    """A reporting period (kỳ báo cáo): 'từ ngày … đến ngày …'. Not a deadline."""
+
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if self.end < self.start:
+            raise ValueError("ngày kết thúc kỳ báo cáo trước ngày bắt đầu")
+        return self
+
+    def phrase(self) -> str:
+        return f"ngày {short_date(self.start)} đến ngày {short_date(self.end)}"
+
+
+class Item(_Strict):
+    """A numbered item (nhiệm vụ) of a directive; may hold sub-items."""
+
+    text: Text = Field(description="may contain {deadline} and {period}; **bold**, *italic*")
+    lead: list[Code] = Field(default_factory=list, description="đơn vị chủ trì")
+    cooperating: list[Code] = Field(default_factory=list, description="đơn vị phối hợp")
+    product: Text | None = Field(None, description="sản phẩm")
+    deadline: Deadline | None = None
+    period: Period | None = None
+    report_to: Code | None = Field(None, description="nơi gửi báo cáo; default: coordinator")
+    sublabels: Literal["a)", "(1)"] = "a)"
+    items: list[Item] = Field(default_factory=list)
+
+
+class RecipientLine(_Strict):
+    """One 'Kính gửi' line: units named together, optionally under a label of its own."""
+
+    units: list[Code] = Field(min_length=1)
+    label: Text | None = None
+
+
+class Reference(_Strict):
+    """A document cited as basis (căn cứ): 'Công văn số 2371/UBND-TTHC ngày 13/5/2024 …'."""
+
+    kind: Text
+    number: Text
+    date: dt.date
+    issuer: Text
+    subject: Text | None = None
+
+    def citation(self) -> str:
+        text = f"{self.kind} số {self.number} ngày {short_date(self.date)} của {self.issuer}"
+        return f"{text} về {self.subject}" if self.subject else text
+
+
+class Authority(StrEnum):
+    """Signing authority (thể thức đề ký): TM., KT., Q., TL., TUQ."""
+
+    TM = "TM"
+    KT = "KT"
+    Q = "Q"
+    TL = "TL"
+    TUQ = "TUQ"
+
+
+class Signer(_Strict):
+    """Signature block (chữ ký): authority form, position, full name."""
+
+    authority: Authority | None = None
+    on_behalf_of: Text | None = Field(None, description="'ỦY BAN NHÂN DÂN', 'CHỦ TỊCH'")
+    position: Text
+    name: Text
+
+    @model_validator(mode="after")
+    def _needs_principal(self) -> Signer:
+        needs = self.authority not in (None, Authority.Q)
+        if needs and not self.on_behalf_of:
+            raise ValueError(f"ký {self.authority}. phải ghi on_behalf_of (ký thay/thay mặt ai)")
+        return self
+
+    def title_lines(self) -> list[str]:
+        lines = []
+        if self.authority and self.authority is not Authority.Q:
+            lines.append(f"{self.authority}. {self.on_behalf_of}".upper())
+        prefix = "Q. " if self.authority is Authority.Q else ""
+        return [*lines, f"{prefix}{self.position}".upper()]
+
+
+class Section(_Strict):
+    """A headed part of a plan ('I. MỤC ĐÍCH, YÊU CẦU'), with paragraphs and sub-parts."""
+
+    heading: Text
+    paragraphs: Paragraphs = Field(default_factory=list)
+    sections: list[Section] = Field(default_factory=list)
+
+
+class DirectiveSpec(_Strict):
+    """The directive as its author writes it (YAML); dates are ISO 8601."""
+
+    org: Text = Field(description="organisation tree file, relative to this spec")
+    kind: DocumentKind
+    issuer: Code
+    drafting_unit: Abbreviation = Field(description="đơn vị soạn thảo, as in 'UBND-TTHC'")
+    number: PositiveInt | None = Field(None, description="empty while a draft (dự thảo)")
+    issued_on: dt.date = Field(description="issue date; planned date for a draft")
+    subject: Text = Field(description="trích yếu")
+    basis: list[Reference] = Field(default_factory=list)
+    recipients: list[Code | RecipientLine] = Field(default_factory=list)
+    preamble: Paragraphs = Field(default_factory=list)
+    sections: list[Section] = Field(default_factory=list)
+    items: list[Item] = Field(default_factory=list)
+    closing: Text | None = None
+    signer: Signer
+    distribution: list[Text] = Field(default_factory=list, description="nơi nhận, before Lưu")
+    archive: list[Text] | None = Field(None, description="'Lưu:' entries; default VT + drafter")
+
+
+@dataclass(frozen=True)
+class Task:
+    """An item that is assigned on its own: it names its lead units or its own deadline."""
+
+    label: str
+    item: Item
+    lead: tuple[Unit, ...]
+    cooperating: tuple[Unit, ...]
+    deadline: Deadline | None
+    report_to: Unit
+
+
+_PLACEHOLDER = re.compile(r"\{(\w*)\}")
+
+
+class Directive:
+    """A spec checked against its organisation tree, with what documents need to say it."""
+
+    def __init__(self, spec: DirectiveSpec, org: OrgTree, source: str):
+        problems = _check(spec, org, source)
+        if problems:
+            raise InputError(problems)
+        self.spec = spec
+        self.org = org
+        self.source = source
+        self.issuer = org.units[spec.issuer]
+
+    @classmethod
+    def load(cls, path: Path, org_path: Path | None = None) -> Directive:
+        spec = validate(DirectiveSpec, load_yaml(path), path)
+        org = OrgTree.load(org_path or (path.parent / spec.org))
+        return cls(spec, org, str(path))
+
+    # Header ---------------------------------------------------------------------------------
+
+    @property
+    def is_draft(self) -> bool:
+        return self.spec.number is None
+
+    @property
+    def symbol(self) -> str:
+        """'UBND-TTHC' for a công văn, 'KH-UBND' for a plan (ND 30, Phụ lục III)."""
+        kind = self.spec.kind.abbreviation
+        issuer = self.issuer.abbreviation
+        return f"{kind}-{issuer}" if kind else f"{issuer}-{self.spec.drafting_unit}"
+
+    @property
+    def reference(self) -> str:
+        """'2268/UBND-TTHC', or '/UBND-TTHC' for a draft."""
+        return f"{self.spec.number or ''}/{self.symbol}"
+
+    def date_text(self) -> str:
+        return long_date(self.spec.issued_on, blank_day=self.is_draft)
+
+    def place_and_date(self) -> str:
+        return f"{self.org.place_of(self.issuer)}, {self.date_text()}"
+
+    # Body -----------------------------------------------------------------------------------
+
+    def recipient_lines(self) -> list[str]:
+        lines = []
+        for entry in self.spec.recipients:
+            if isinstance(entry, str):
+                lines.append(self.org.label(entry))
+            else:
+                lines.append(entry.label or "; ".join(self.org.label(u) for u in entry.units))
+        return lines
+
+    def preamble(self) -> list[str]:
+        """As written, or — for a generated implementing letter — built from the basis."""
+        if self.spec.preamble:
+            return list(self.spec.preamble)
+        cited = "; ".join(ref.citation() for ref in self.spec.basis)
+        who = self.issuer.text_name
+        return [f"Thực hiện {cited}, {who} yêu cầu:"] if cited else []
+
+    def item_text(self, item: Item, inherited: Deadline | None = None) -> str:
+        """The item's sentence with its deadline and period phrases in bold."""
+        deadline = item.deadline or inherited
+        text = item.text
+        if deadline:
+            text = text.replace("{deadline}", f"**{deadline.phrase()}**")
+        if item.period:
+            text = text.replace("{period}", f"**{item.period.phrase()}**")
+        return text
+
+    def archive(self) -> list[str]:
+        return self.spec.archive or ["VT", self.spec.drafting_unit]
+
+    # Work -----------------------------------------------------------------------------------
+
+    def tasks(self) -> list[Task]:
+        return list(self._tasks(self.spec.items, "", None, None, (), ()))
+
+    def _tasks(
+        self,
+        items: list[Item],
+        prefix: str,
+        deadline: Deadline | None,
+        report_to: str | None,
+        lead: tuple[Unit, ...],
+        cooperating: tuple[Unit, ...],
+        style: str = "1.",
+    ) -> Iterator[Task]:
+        for n, item in enumerate(items, start=1):
+            label = prefix + item_label(style, n)
+            own_lead = tuple(u for ref in item.lead for u in self.org.expand(ref)) or lead
+            own_coop = tuple(u for r in item.cooperating for u in self.org.expand(r)) or cooperating
+            own_deadline = item.deadline or deadline
+            own_report = item.report_to or report_to
+            children = list(
+                self._tasks(
+                    item.items, label, own_deadline, own_report, own_lead, own_coop, item.sublabels
+                )
+            )
+            # Sub-items are tasks of their own once one of them names its own lead or deadline.
+            if _names_own_work(item.items):
+                yield from children
+            elif own_lead:
+                yield Task(
+                    label=label,
+                    item=item,
+                    lead=own_lead,
+                    cooperating=own_coop,
+                    deadline=own_deadline,
+                    report_to=self._report_to(own_report),
+                )
+
+    def _report_to(self, code: str | None) -> Unit:
+        if code is not None:
+            return self.org.units[code]
+        return self.org.units[self.issuer.coordinator] if self.issuer.coordinator else self.issuer
+
+
+def _names_own_work(items: list[Item]) -> bool:
+    return any(i.lead or i.deadline or _names_own_work(i.items) for i in items)
+
+
+def item_label(style: str, n: int) -> str:
+    """The n-th label in a numbering style: '1.', 'a)' or '(1)'."""
+    letters = "abcdđeghiklmnopqrstuvxy"  # the Vietnamese legal alphabet: no f, j, w, z
+    if style == "a)" and n <= len(letters):
+        return f"{letters[n - 1]})"
+    if style == "(1)":
+        return f"({n})"
+    return f"{n}."
+
+
+def _check(spec: DirectiveSpec, org: OrgTree, file: str) -> list[Problem]:
+    """What the schema alone cannot see: references into the tree, dates, placeholders."""
+    problems: list[Problem] = []
+
+    def need(loc: tuple[str | int, ...], ref: str, groups: bool = True) -> None:
+        known = ref in org if groups else ref in org.units
+        if not known:
+            what = "đơn vị hoặc nhóm" if groups else "đơn vị"
+            problems.append(
+                Problem(file, field_path(loc), ref, f"{what} không có trong cây tổ chức {org.name}")
+            )
+
+    need(("issuer",), spec.issuer, groups=False)
+    if spec.kind is DocumentKind.CONG_VAN and not spec.recipients:
+        problems.append(Problem(file, "recipients", [], "công văn phải có nơi nhận (Kính gửi)"))
+    for i, entry in enumerate(spec.recipients):
+        for j, ref in enumerate([entry] if isinstance(entry, str) else entry.units):
+            need(
+                ("recipients", i) if isinstance(entry, str) else ("recipients", i, "units", j), ref
+            )
+    for i, ref_doc in enumerate(spec.basis):
+        if ref_doc.date > spec.issued_on:
+            problems.append(
+                Problem(
+                    file,
+                    field_path(("basis", i, "date")),
+                    ref_doc.date.isoformat(),
+                    f"văn bản căn cứ ban hành sau ngày ký ({spec.issued_on.isoformat()})",
+                )
+            )
+    if spec.kind is DocumentKind.KE_HOACH and not spec.items:
+        problems.append(Problem(file, "items", [], "kế hoạch phải có nhiệm vụ cho phụ lục"))
+
+    def walk(items: list[Item], loc: tuple[str | int, ...], deadline: Deadline | None) -> None:
+        for i, item in enumerate(items):
+            here = (*loc, i)
+            for field in ("lead", "cooperating"):
+                for j, ref in enumerate(getattr(item, field)):
+                    need((*here, field, j), ref)
+            if item.report_to is not None:
+                need((*here, "report_to"), item.report_to, groups=False)
+            own = item.deadline or deadline
+            first = item.deadline.earliest_day() if item.deadline else None
+            if first is not None and first < spec.issued_on:
+                problems.append(
+                    Problem(
+                        file,
+                        field_path((*here, "deadline")),
+                        str(item.deadline.before or item.deadline.latest or item.deadline.month)
+                        if item.deadline
+                        else None,
+                        f"thời hạn trước ngày ban hành ({spec.issued_on.isoformat()})",
+                    )
+                )
+            for name in _PLACEHOLDER.findall(item.text):
+                missing = {"deadline": own is None, "period": item.period is None}.get(name, True)
+                if missing:
+                    problems.append(
+                        Problem(
+                            file,
+                            field_path((*here, "text")),
+                            f"{{{name}}}",
+                            "chỗ điền không dùng được: chỉ có {deadline} (khi có thời hạn) "
+                            "và {period} (khi có kỳ báo cáo)",
+                        )
+                    )
+            walk(item.items, (*here, "items"), own)
+
+    walk(spec.items, ("items",), None)
+    return problems
