@@ -125,6 +125,11 @@ class Item(_Strict):
     items: list[Item] = Field(default_factory=list)
 
 
+def _as_line(value: object) -> object:
+    """A recipient written as a bare code is a line naming that one unit or group."""
+    return {"units": [value]} if isinstance(value, str) else value
+
+
 class RecipientLine(_Strict):
     """One 'Kính gửi' line: units named together, optionally under a label of its own."""
 
@@ -198,7 +203,9 @@ class DirectiveSpec(_Strict):
     issued_on: dt.date = Field(description="issue date; planned date for a draft")
     subject: Text = Field(description="trích yếu")
     basis: list[Reference] = Field(default_factory=list)
-    recipients: list[Code | RecipientLine] = Field(default_factory=list)
+    recipients: list[Annotated[RecipientLine, BeforeValidator(_as_line)]] = Field(
+        default_factory=list
+    )
     preamble: Paragraphs = Field(default_factory=list)
     sections: list[Section] = Field(default_factory=list)
     items: list[Item] = Field(default_factory=list)
@@ -210,14 +217,27 @@ class DirectiveSpec(_Strict):
 
 @dataclass(frozen=True)
 class Task:
-    """An item that is assigned on its own: it names its lead units or its own deadline."""
+    """An item that is assigned on its own: it names its lead units or its own deadline.
+    `*_refs` are the codes and groups as written; `lead`/`cooperating` the units they name."""
 
     label: str
     item: Item
+    lead_refs: tuple[str, ...]
+    cooperating_refs: tuple[str, ...]
     lead: tuple[Unit, ...]
     cooperating: tuple[Unit, ...]
     deadline: Deadline | None
     report_to: Unit
+
+
+@dataclass(frozen=True)
+class _Inherited:
+    """What a sub-item takes from its item unless it says otherwise."""
+
+    lead: tuple[str, ...] = ()
+    cooperating: tuple[str, ...] = ()
+    deadline: Deadline | None = None
+    report_to: str | None = None
 
 
 _PLACEHOLDER = re.compile(r"\{(\w*)\}")
@@ -238,8 +258,10 @@ class Directive:
     @classmethod
     def load(cls, path: Path, org_path: Path | None = None) -> Directive:
         spec = validate(DirectiveSpec, load_yaml(path), path)
-        org = OrgTree.load(org_path or (path.parent / spec.org))
-        return cls(spec, org, str(path))
+        tree = org_path or (path.parent / spec.org)
+        if not tree.is_file():
+            raise InputError.one(path, "org", spec.org, f"không tìm thấy tệp cây tổ chức {tree}")
+        return cls(spec, OrgTree.load(tree), str(path))
 
     # Header ---------------------------------------------------------------------------------
 
@@ -268,13 +290,7 @@ class Directive:
     # Body -----------------------------------------------------------------------------------
 
     def recipient_lines(self) -> list[str]:
-        lines = []
-        for entry in self.spec.recipients:
-            if isinstance(entry, str):
-                lines.append(self.org.label(entry))
-            else:
-                lines.append(entry.label or "; ".join(self.org.label(u) for u in entry.units))
-        return lines
+        return [entry.label or self.names(tuple(entry.units)) for entry in self.spec.recipients]
 
     def preamble(self) -> list[str]:
         """As written, or — for a generated implementing letter — built from the basis."""
@@ -300,46 +316,58 @@ class Directive:
     # Work -----------------------------------------------------------------------------------
 
     def tasks(self) -> list[Task]:
-        return list(self._tasks(self.spec.items, "", None, None, (), ()))
+        return list(self._tasks(self.spec.items, "", _Inherited(), "1."))
 
     def _tasks(
-        self,
-        items: list[Item],
-        prefix: str,
-        deadline: Deadline | None,
-        report_to: str | None,
-        lead: tuple[Unit, ...],
-        cooperating: tuple[Unit, ...],
-        style: str = "1.",
+        self, items: list[Item], prefix: str, inherited: _Inherited, style: str
     ) -> Iterator[Task]:
         for n, item in enumerate(items, start=1):
             label = prefix + item_label(style, n)
-            own_lead = tuple(u for ref in item.lead for u in self.org.expand(ref)) or lead
-            own_coop = tuple(u for r in item.cooperating for u in self.org.expand(r)) or cooperating
-            own_deadline = item.deadline or deadline
-            own_report = item.report_to or report_to
-            children = list(
-                self._tasks(
-                    item.items, label, own_deadline, own_report, own_lead, own_coop, item.sublabels
-                )
+            own = _Inherited(
+                lead=tuple(item.lead) or inherited.lead,
+                cooperating=tuple(item.cooperating) or inherited.cooperating,
+                deadline=item.deadline or inherited.deadline,
+                report_to=item.report_to or inherited.report_to,
             )
             # Sub-items are tasks of their own once one of them names its own lead or deadline.
             if _names_own_work(item.items):
-                yield from children
-            elif own_lead:
+                yield from self._tasks(item.items, label, own, item.sublabels)
+            elif own.lead:
+                lead = self.units_of(own.lead)
                 yield Task(
                     label=label,
                     item=item,
-                    lead=own_lead,
-                    cooperating=own_coop,
-                    deadline=own_deadline,
-                    report_to=self._report_to(own_report),
+                    lead_refs=own.lead,
+                    cooperating_refs=own.cooperating,
+                    lead=lead,
+                    cooperating=tuple(u for u in self.units_of(own.cooperating) if u not in lead),
+                    deadline=own.deadline,
+                    report_to=self._report_to(own.report_to),
                 )
+
+    def units_of(self, refs: tuple[str, ...]) -> tuple[Unit, ...]:
+        """Units named by codes and groups, each once, in order."""
+        return tuple(dict.fromkeys(u for ref in refs for u in self.org.expand(ref)))
+
+    def names(self, refs: tuple[str, ...]) -> str:
+        """How a document writes a list of units and groups: '; '-separated names/labels."""
+        return "; ".join(self.org.label(ref) for ref in refs)
 
     def _report_to(self, code: str | None) -> Unit:
         if code is not None:
             return self.org.units[code]
         return self.org.units[self.issuer.coordinator] if self.issuer.coordinator else self.issuer
+
+
+def _check_deadline(
+    deadline: Deadline, loc: tuple[str | int, ...], spec: DirectiveSpec, file: str
+) -> list[Problem]:
+    first = deadline.earliest_day()
+    if first is None or first >= spec.issued_on:
+        return []
+    form, value = next((k, v) for k, v in deadline.model_dump().items() if v is not None)
+    message = f"thời hạn trước ngày ban hành ({spec.issued_on.isoformat()})"
+    return [Problem(file, field_path((*loc, form)), str(value), message)]
 
 
 def _names_own_work(items: list[Item]) -> bool:
@@ -398,18 +426,8 @@ def _check(spec: DirectiveSpec, org: OrgTree, file: str) -> list[Problem]:
             if item.report_to is not None:
                 need((*here, "report_to"), item.report_to, groups=False)
             own = item.deadline or deadline
-            first = item.deadline.earliest_day() if item.deadline else None
-            if first is not None and first < spec.issued_on:
-                problems.append(
-                    Problem(
-                        file,
-                        field_path((*here, "deadline")),
-                        str(item.deadline.before or item.deadline.latest or item.deadline.month)
-                        if item.deadline
-                        else None,
-                        f"thời hạn trước ngày ban hành ({spec.issued_on.isoformat()})",
-                    )
-                )
+            if item.deadline is not None:
+                problems.extend(_check_deadline(item.deadline, (*here, "deadline"), spec, file))
             for name in _PLACEHOLDER.findall(item.text):
                 missing = {"deadline": own is None, "period": item.period is None}.get(name, True)
                 if missing:

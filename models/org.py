@@ -143,9 +143,10 @@ class OrgTree:
                     )
                 )
         for i, unit in enumerate(data.units):
-            if self.units.get(unit.code) is unit and self.place_of(unit) is None:
+            # Places are inherited down the line, so only a root has to carry one.
+            if unit.parent is None and not unit.place:
                 problems.append(
-                    self._problem(i, "place", None, f"«{unit.code}» và các cấp trên thiếu địa danh")
+                    self._problem(i, "place", None, f"đơn vị gốc «{unit.code}» thiếu địa danh")
                 )
         for j, group in enumerate(data.groups):
             problems += self._check_group(j, group)

@@ -53,7 +53,8 @@ def _problems(exc: ValidationError, file: str) -> list[Problem]:
             # Our own validators raise ValueError with a Vietnamese message.
             message = str(err["ctx"]["error"])
         elif kind in ("literal_error", "enum"):
-            message = f"{_MESSAGES[kind]}; chọn một trong: {err['ctx']['expected']}"
+            choices = str(err["ctx"]["expected"]).replace(" or ", ", ")
+            message = f"{_MESSAGES[kind]}; chọn một trong: {choices}"
         else:
             message = _MESSAGES.get(kind, f"giá trị không hợp lệ ({kind})")
         loc = [p for p in err["loc"] if not _is_union_tag(p)]

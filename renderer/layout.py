@@ -37,7 +37,7 @@ class Look:
     before: int = 0
     after: int = 0
     line: int = 240
-    rule: tuple[int, int] | None = None  # a short rule under the paragraph: (left, right) indent
+    rule: tuple[int, int] | None = None  # a short rule under it, inset (left, right) in its column
     page_break: bool = False
     keep_next: bool = False
 
@@ -53,16 +53,11 @@ def _ppr(look: Look) -> str:
         parts.append("<w:keepNext/>")
     if look.page_break:
         parts.append("<w:pageBreakBefore/>")
-    if look.rule:
-        parts.append(
-            '<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="1" w:color="000000"/></w:pBdr>'
-        )
     parts.append(
         f'<w:spacing w:before="{look.before}" w:after="{look.after}" '
         f'w:line="{look.line}" w:lineRule="auto"/>'
     )
-    left, right = look.rule or (look.left, 0)
-    parts.append(f'<w:ind w:left="{left}" w:right="{right}" w:firstLine="{look.first_line}"/>')
+    parts.append(f'<w:ind w:left="{look.left}" w:right="0" w:firstLine="{look.first_line}"/>')
     parts.append(f'<w:jc w:val="{look.align}"/>{rpr(look.size, look.bold, look.italic)}</w:pPr>')
     return "".join(parts)
 
@@ -81,14 +76,14 @@ def rpr(size: float, bold: bool, italic: bool) -> str:
 _CENTER = Look(align="center")
 LOOKS: dict[str, Look] = {
     "superior": Look(size=13, align="center"),
-    "issuer": Look(size=13, bold=True, align="center", after=60, rule=(1077, 1077)),
+    "issuer": Look(size=13, bold=True, align="center", after=40, rule=(1134, 1134)),
     "number": Look(size=13, align="center", before=60),
     "subject": Look(size=12, align="center", before=40),
     "nation": Look(size=12, bold=True, align="center"),
-    "motto": Look(size=13, bold=True, align="center", after=60, rule=(1077, 1077)),
+    "motto": Look(size=13, bold=True, align="center", after=40, rule=(1190, 1190)),
     "place-date": Look(size=14, italic=True, align="center", before=60),
     "title": Look(size=14, bold=True, align="center", before=360),
-    "title-subject": Look(size=14, bold=True, align="center", after=240, rule=(3402, 3402)),
+    "title-subject": Look(size=14, bold=True, align="center", rule=(4110, 4110)),
     "recipients-label": Look(left=1134, before=240, after=120),
     "recipients-line": Look(left=2268, after=60),
     "p": Look(first_line=FIRST_LINE_INDENT, after=120, line=276),
@@ -116,17 +111,32 @@ def runs(el: etree._Element, look: Look, bold: bool = False, italic: bool = Fals
     out = [run(el.text, look, bold, italic)] if el.text else []
     for i, child in enumerate(el):
         if child.tag == "line" and i:
-            out.append("<w:r><w:br/></w:r>")
+            out.append(
+                f"<w:r>{rpr(look.size, look.bold or bold, look.italic or italic)}<w:br/></w:r>"
+            )
         out.append(runs(child, look, bold or child.tag == "b", italic or child.tag == "i"))
         if child.tail:
             out.append(run(child.tail, look, bold, italic))
     return "".join(out)
 
 
+@cache
+def _rule(left: int, right: int) -> str:
+    """ND 30's short solid line under the issuer, the motto or a plan's subject: the top border
+    of an empty 2-pt paragraph, so the text above keeps its full width."""
+    return (
+        '<w:p><w:pPr><w:pBdr><w:top w:val="single" w:sz="6" w:space="0" w:color="000000"/>'
+        f'</w:pBdr><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
+        f'<w:ind w:left="{left}" w:right="{right}"/><w:jc w:val="center"/>'
+        '<w:rPr><w:sz w:val="4"/></w:rPr></w:pPr></w:p>'
+    )
+
+
 def paragraph(el: etree._Element | None, role: str) -> str:
     look = LOOKS[role]
     content = runs(el, look) if el is not None else ""
-    return f"<w:p>{look.ppr}{content}</w:p>"
+    rule = _rule(*look.rule) if look.rule else ""
+    return f"<w:p>{look.ppr}{content}</w:p>{rule}"
 
 
 def table(widths: tuple[int, ...], rows: list[list[str]], borders: bool) -> str:

@@ -1,0 +1,100 @@
+"""What a directive spec means: its tasks, deadlines, dates and symbols, as chidao reads them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from models.directive import Deadline, Directive
+from models.vntext import long_date, roman, short_date
+from tests.conftest import EXAMPLES
+
+
+@pytest.fixture(scope="module")
+def quang_ngai() -> Directive:
+    return Directive.load(EXAMPLES / "quang-ngai-2268.yaml")
+
+
+@pytest.fixture(scope="module")
+def binh_son() -> Directive:
+    return Directive.load(EXAMPLES / "binh-son-2024.yaml")
+
+
+def test_the_provincial_letter_assigns_three_tasks(quang_ngai: Directive) -> None:
+    tasks = quang_ngai.tasks()
+    assert [t.label for t in tasks] == ["1.", "2.", "3."]
+    everyone, departments, home_affairs = tasks
+    # 20 departments, 5 central agencies, 13 districts / town / city.
+    assert len(everyone.lead) == 38 and everyone.deadline is None
+    assert len(departments.lead) == 20
+    assert departments.deadline == Deadline(before=dt.date(2024, 5, 20))
+    assert departments.report_to.name == "Sở Nội vụ"
+    assert [u.name for u in home_affairs.lead] == ["Sở Nội vụ"]
+
+
+def test_sub_items_with_their_own_deadlines_become_tasks(binh_son: Directive) -> None:
+    tasks = binh_son.tasks()
+    assert [t.label for t in tasks] == ["1.", "2.(1)", "2.(2)", "3."]
+    report, synthesis, meeting, venue = tasks
+    assert len(report.lead) == 9 and report.deadline == Deadline(before=dt.date(2024, 5, 17))
+    assert report.report_to.name == "Phòng Nội vụ"
+    assert [u.name for u in synthesis.lead] == ["Phòng Nội vụ"]
+    assert synthesis.deadline == Deadline(before=dt.date(2024, 5, 20))
+    assert meeting.deadline == Deadline(month="2024-06")
+    # No report_to written: reports go to the issuer's coordinator.
+    assert venue.report_to.name == "Phòng Nội vụ"
+
+
+def test_a_unit_never_cooperates_on_the_task_it_leads() -> None:
+    plan = Directive.load(EXAMPLES / "dong-ha-ke-hoach-2024.yaml")
+    first = plan.tasks()[0]
+    assert first.lead[0] not in first.cooperating
+    assert len(first.cooperating) == 11
+
+
+@pytest.mark.parametrize(
+    ("deadline", "phrase"),
+    [
+        (Deadline(before=dt.date(2024, 5, 20)), "trước ngày 20/5/2024"),
+        (Deadline(latest=dt.date(2023, 6, 9)), "chậm nhất đến ngày 09 tháng 6 năm 2023"),
+        (Deadline(month="2024-06"), "trong tháng 6/2024"),
+        (Deadline(month="2024-02"), "trong tháng 02/2024"),
+        (Deadline(working_days=10), "trong thời hạn 10 ngày làm việc kể từ ngày ký văn bản"),
+    ],
+)
+def test_each_deadline_form_is_written_as_documents_write_it(
+    deadline: Deadline, phrase: str
+) -> None:
+    assert deadline.phrase() == phrase
+
+
+def test_dates_take_leading_zeros_for_small_days_and_january_february() -> None:
+    assert long_date(dt.date(2024, 5, 6)) == "ngày 06 tháng 5 năm 2024"
+    assert long_date(dt.date(2024, 1, 15)) == "ngày 15 tháng 01 năm 2024"
+    assert long_date(dt.date(2024, 12, 20)) == "ngày 20 tháng 12 năm 2024"
+    assert short_date(dt.date(2024, 1, 9)) == "09/01/2024"
+    assert short_date(dt.date(2024, 4, 22)) == "22/4/2024"
+
+
+def test_section_numerals_are_roman() -> None:
+    assert [roman(n) for n in (1, 2, 3, 4, 9, 14)] == ["I", "II", "III", "IV", "IX", "XIV"]
+
+
+def test_symbols_follow_the_kind_of_document(quang_ngai: Directive, binh_son: Directive) -> None:
+    assert quang_ngai.reference == "2268/UBND-TTHC"
+    assert binh_son.is_draft and binh_son.reference == "/UBND-TTHC"
+    plan = Directive.load(EXAMPLES / "dong-ha-ke-hoach-2024.yaml")
+    assert plan.symbol == "KH-UBND"
+
+
+def test_a_generated_letter_cites_its_basis_in_the_preamble(binh_son: Directive) -> None:
+    spec = binh_son.spec.model_copy(update={"preamble": []})
+    generated = Directive(spec, binh_son.org, "generated")
+    assert generated.preamble() == [
+        "Thực hiện Công văn số 2371/UBND-TTHC ngày 13/5/2024 của UBND tỉnh về chuẩn bị tổ chức "
+        "họp đánh giá kết quả thực hiện các chỉ số PAR INDEX, SIPAS, PCI, PAPI; Công văn số "
+        "855/UBND-TTHC ngày 26/3/2024 của UBND huyện Bình Sơn về việc triển khai thực hiện nhiệm "
+        "vụ cải cách hành chính năm 2024 và chế độ thông tin, báo cáo định kỳ, UBND huyện Bình Sơn "
+        "yêu cầu:"
+    ]
