@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from chidao.status import status_text
 from models.directive import Directive
 from models.errors import InputError
 from models.org import OrgTree
+from models.store import Store
 from models.synthetic import Shape, write_synthetic_org
 from renderer import default_filename, render_directive
 from renderer.templating import TEMPLATES
@@ -47,6 +50,54 @@ def _org_generate(args: argparse.Namespace) -> int:
     )
     print(f"Đã tạo cây tổ chức mẫu {args.output}: {count} đơn vị.")
     return 0
+
+
+def _quiet_prefect() -> None:
+    """The embedded Prefect server is an implementation detail here: keep its English console
+    chatter and its shutdown noise out of the coordinator's terminal (the UI keeps the logs)."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "CRITICAL")
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_FLOW_RUNS_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_TASK_RUNS_LEVEL", "WARNING")
+
+
+def _issue(args: argparse.Namespace) -> int:
+    Directive.load(args.spec)  # refuse bad input before Prefect starts
+    _quiet_prefect()
+    from flows.cascade import issue_directive
+
+    result = issue_directive(
+        spec_path=str(args.spec), auto_release=args.auto_release, lead_days=args.lead_days
+    )
+    _print_cascade(result.root_key, result.documents_dir)
+    return 0
+
+
+def _release(args: argparse.Namespace) -> int:
+    record = Store.open().lookup(args.ref)
+    _quiet_prefect()
+    from flows.cascade import release_directive
+
+    result = release_directive(
+        ref=record.key, auto_release=args.auto_release, lead_days=args.lead_days
+    )
+    _print_cascade(result.root_key, result.documents_dir)
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    store = Store.open()
+    record = store.lookup(args.ref)
+    print(status_text(store, record))
+    return 0
+
+
+def _print_cascade(key: str, folder: str) -> None:
+    store = Store.open()
+    root = store.lookup(key)
+    print(status_text(store, root))
+    print(f"Các văn bản nằm trong thư mục: {folder}")
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -93,6 +144,26 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--offices", type=int, default=10, help="số phòng mỗi huyện")
     gen.add_argument("--two-tier", action="store_true", help="chính quyền hai cấp (sau 07/2025)")
     gen.set_defaults(run=_org_generate)
+
+    issue = commands.add_parser("issue", help="phát hành một chỉ đạo và chuyển xuống các cấp")
+    issue.add_argument("spec", type=Path, help="tệp mô tả văn bản (YAML)")
+    issue.add_argument(
+        "--auto-release", action="store_true", help="phát hành ngay văn bản triển khai của cấp dưới"
+    )
+    issue.add_argument(
+        "--lead-days", type=int, default=1, help="hạn nội bộ sớm hơn (ngày làm việc)"
+    )
+    issue.set_defaults(run=_issue)
+
+    release = commands.add_parser("release", help="phát hành một văn bản triển khai đang chờ")
+    release.add_argument("ref", help="mã chỉ đạo hoặc số hiệu văn bản")
+    release.add_argument("--auto-release", action="store_true")
+    release.add_argument("--lead-days", type=int, default=1)
+    release.set_defaults(run=_release)
+
+    status = commands.add_parser("status", help="bảng trạng thái của một chỉ đạo")
+    status.add_argument("ref", help="mã chỉ đạo hoặc số hiệu văn bản")
+    status.set_defaults(run=_status)
 
     demo = commands.add_parser("demo", help="tạo các văn bản mẫu trong examples/")
     demo.add_argument("--out", type=Path, default=Path("out/demo"))

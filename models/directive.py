@@ -167,7 +167,7 @@ class Signer(_Strict):
     authority: Authority | None = None
     on_behalf_of: Text | None = Field(None, description="'ỦY BAN NHÂN DÂN', 'CHỦ TỊCH'")
     position: Text
-    name: Text
+    name: Text | None = Field(None, description="left blank in a generated draft")
 
     @model_validator(mode="after")
     def _needs_principal(self) -> Signer:

@@ -250,5 +250,10 @@ class OrgTree:
             return None
         return parent.name.replace(_COMMITTEE, "UBND").upper()
 
+    def height(self, code: str) -> int:
+        """How many levels of governing units a directive from CODE cascades through."""
+        below = [self.height(c.code) for c in self.children(code) if c.governs]
+        return 1 + max(below, default=0) if self.units[code].governs else 0
+
     def walk(self) -> Iterator[Unit]:
         return iter(self.units.values())

@@ -89,7 +89,7 @@ LOOKS: dict[str, Look] = {
     "p": Look(first_line=FIRST_LINE_INDENT, after=120, line=276),
     "h1": Look(bold=True, first_line=FIRST_LINE_INDENT, before=120, after=120, keep_next=True),
     "h2": Look(bold=True, first_line=FIRST_LINE_INDENT, after=120, keep_next=True),
-    "distribution-heading": Look(size=12, bold=True, italic=True, align="left", before=240),
+    "distribution-heading": Look(size=12, bold=True, italic=True, align="left"),
     "distribution-line": Look(size=11, align="left"),
     "signature-title": Look(bold=True, align="center"),
     "signature-space": Look(after=1440, align="center"),

@@ -1,0 +1,43 @@
+"""The status of a directive as the coordinator reads it in a terminal."""
+
+from __future__ import annotations
+
+from models.records import DirectiveRecord
+from models.store import Store
+
+_LEVELS = {0: "Văn bản gốc", 1: "Cấp dưới trực tiếp", 2: "Cấp dưới nữa"}
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(c) for c in column) for column in zip(header, *rows, strict=True)]
+    lines = [
+        " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in [header, *rows]
+    ]
+    lines.insert(1, "-+-".join("-" * w for w in widths))
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def status_text(store: Store, record: DirectiveRecord) -> str:
+    assert record.id is not None
+    state = "đã phát hành" if record.state == "released" else "dự thảo, chờ phát hành"
+    out = [f"Chỉ đạo {record.reference} ({state}): {record.subject}", f"Mã: {record.key}", ""]
+    summary = store.cascade_summary(record.id)
+    rows = [
+        [
+            _LEVELS.get(depth - record.depth, f"Cấp {depth - record.depth}"),
+            str(n),
+            str(n - released),
+            str(a),
+        ]
+        for depth, n, released, a in summary
+    ]
+    out += [_table(["Cấp", "Số văn bản", "Đang chờ phát hành", "Số việc đã giao"], rows), ""]
+    labels, board = store.board(record.id)
+    if board:
+        header = ["Đơn vị", *[f"Mục {x}" for x in labels]]
+        out.append(
+            _table(header, [[r.unit, *[r.states.get(x, "") for x in labels]] for r in board])
+        )
+    else:
+        out.append("Chưa giao việc cho đơn vị nào (văn bản còn là dự thảo).")
+    return "\n".join(out)

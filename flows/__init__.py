@@ -1,0 +1,1 @@
+"""Orchestration: Prefect flows over the models and the renderer."""

@@ -1,0 +1,49 @@
+"""Working days in Vietnam: Monday–Friday less public holidays (Labour Code 2019, art. 112),
+from the `holidays` package's Vietnam calendar (lunar Tết and Hùng Kings included)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from functools import cached_property
+
+import holidays
+
+
+class WorkingCalendar:
+    """Which days offices work. `days_off` and `working_days` override the package, for the
+    government's day swaps (a Saturday worked in exchange for a bridge day)."""
+
+    def __init__(
+        self, days_off: Iterable[dt.date] = (), working_days: Iterable[dt.date] = ()
+    ) -> None:
+        self._days_off = frozenset(days_off)
+        self._working_days = frozenset(working_days)
+
+    @cached_property
+    def _holidays(self) -> holidays.HolidayBase:
+        # Years are added on first lookup of a date in them.
+        return holidays.country_holidays("VN")
+
+    def is_working_day(self, day: dt.date) -> bool:
+        if day in self._working_days:
+            return True
+        if day in self._days_off or day.weekday() >= 5:
+            return False
+        return day not in self._holidays
+
+    def add(self, day: dt.date, count: int) -> dt.date:
+        """The COUNT-th working day after DAY (counting back when COUNT is negative)."""
+        step = dt.timedelta(days=1 if count >= 0 else -1)
+        remaining = abs(count)
+        while remaining:
+            day += step
+            if self.is_working_day(day):
+                remaining -= 1
+        return day
+
+    def on_or_before(self, day: dt.date) -> dt.date:
+        """DAY itself if offices work then, else the working day before it."""
+        while not self.is_working_day(day):
+            day -= dt.timedelta(days=1)
+        return day
