@@ -82,7 +82,7 @@ def _release(args: argparse.Namespace) -> int:
     result = release_directive(
         ref=record.key, auto_release=args.auto_release, lead_days=args.lead_days
     )
-    _print_cascade(result.root_key, result.documents_dir)
+    _print_cascade(record.key, result.documents_dir)
     return 0
 
 

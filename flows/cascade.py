@@ -37,7 +37,8 @@ from models.store import NewDirective, Store, home, spec_sha256
 from renderer import default_filename, render_bytes
 from renderer.package import safe_filename, write_atomic
 
-BOARD_CONCURRENCY = 8
+# Prefect's SQLite server serialises writes; more concurrency only adds 'database is locked'.
+BOARD_CONCURRENCY = 2
 
 
 def _title(default: Any, title: str, description: str | None = None) -> Any:

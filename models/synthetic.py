@@ -73,7 +73,14 @@ def synthetic_org(shape: Shape) -> dict[str, Any]:
         },
         _staff("vn.bnv", "Bộ Nội vụ", "BNV", "central", "vn"),
     ]
-    groups: list[dict[str, Any]] = []
+    groups: list[dict[str, Any]] = [
+        {
+            "code": "vn.tinh",
+            "label": "UBND các tỉnh, thành phố trực thuộc Trung ương",
+            "parent": "vn",
+            "kind": "committee",
+        }
+    ]
     for p in range(1, shape.provinces + 1):
         pc = f"p{p:02d}"
         place = f"Tỉnh Mẫu {p:02d}"
@@ -135,6 +142,32 @@ def synthetic_org(shape: Shape) -> dict[str, Any]:
         "name": f"Cây tổ chức mẫu ({shape_name}, {shape.provinces} tỉnh)",
         "units": units,
         "groups": groups,
+    }
+
+
+def synthetic_directive(org: str) -> dict[str, Any]:
+    """A national letter to every province of a synthetic tree, asking for a report: issued
+    with --auto-release it reaches every district and commune."""
+    return {
+        "org": org,
+        "kind": "cong_van",
+        "issuer": "vn",
+        "drafting_unit": "CCHC",
+        "number": 100,
+        "issued_on": "2024-05-06",
+        "subject": "đánh giá kết quả thực hiện Chỉ số cải cách hành chính năm 2023",
+        "recipients": ["vn.tinh"],
+        "items": [
+            {
+                "text": "UBND các tỉnh, thành phố báo cáo kết quả thực hiện về Bộ Nội vụ {deadline}.",
+                "lead": ["vn.tinh"],
+                "product": "Báo cáo kết quả thực hiện",
+                "deadline": {"before": "2024-06-14"},
+                "report_to": "vn.bnv",
+            }
+        ],
+        "signer": {"authority": "KT", "on_behalf_of": "Thủ tướng", "position": "Phó Thủ tướng"},
+        "distribution": ["Như trên"],
     }
 
 

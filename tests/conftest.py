@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import docx
@@ -37,3 +39,54 @@ def seeds() -> dict[str, str]:
     if not SEEDS.is_dir():
         pytest.skip(f"the seed documents are not beside the repository ({SEEDS})")
     return {p.name[:3]: p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt")}
+
+
+POSTGRES = "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=3"
+
+
+def _postgres_missing() -> str | None:
+    """Why PostgreSQL cannot be used here, or None when it can."""
+    try:
+        import psycopg
+
+        with psycopg.connect(POSTGRES):
+            return None
+    except Exception as exc:  # any failure means: skip, and say why
+        return f"PostgreSQL on 127.0.0.1:5432 is not reachable ({type(exc).__name__}: {exc})"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
+    """A fresh chidao database: the embedded SQLite default, and PostgreSQL where it runs."""
+    monkeypatch.setenv("CHIDAO_HOME", str(tmp_path / "home"))
+    if request.param == "sqlite":
+        monkeypatch.delenv("CHIDAO_DATABASE_URL", raising=False)
+        yield f"sqlite:///{tmp_path / 'home' / 'chidao.db'}"
+        return
+    missing = _postgres_missing()
+    if missing:
+        pytest.skip(missing)
+    import psycopg
+
+    name = f"chidao_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(POSTGRES, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    monkeypatch.setenv("CHIDAO_DATABASE_URL", url)
+    yield url
+    with psycopg.connect(POSTGRES, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def prefect_api() -> Iterator[str]:
+    """A real Prefect server (temporary SQLite) for the whole session; yields its API URL."""
+    from prefect.settings import PREFECT_API_URL
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        url = PREFECT_API_URL.value()
+        assert url
+        yield url

@@ -1,0 +1,148 @@
+"""Issuing a directive creates every assignment it implies down the tree, with its Word drafts,
+in the database — and issuing it again creates nothing new."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from chidao.cli import main
+from flows.cascade import issue_directive
+from models.errors import InputError
+from models.store import Store, home
+from tests.conftest import EXAMPLES, docx_text, normalise
+
+pytestmark = pytest.mark.usefixtures("prefect_api")
+
+LETTER = EXAMPLES / "quang-ngai-2371.yaml"
+ROOT_KEY = "qng:2371/UBND-TTHC:2024-05-13"
+BINH_SON_KEY = f"{ROOT_KEY}>qng.binh-son"
+
+
+def _issue(spec: Path = LETTER, auto_release: bool = True) -> Store:
+    issue_directive(spec_path=str(spec), auto_release=auto_release)
+    return Store.open()
+
+
+def _document_text(store: Store, key: str) -> str:
+    record = store.lookup(key)
+    assert record.id is not None
+    return docx_text(Path(store.documents([record.id])[record.id].path))
+
+
+def test_the_quang_ngai_cascade_assigns_work_at_every_level(database: str) -> None:
+    store = _issue()
+    root = store.lookup(ROOT_KEY)
+    assert root.id is not None
+    # Level 0: 20 departments (item 1), 13 districts (item 2), Sở Nội vụ (item 3).
+    # Level 1: each district's letter to its 12 or 13 offices plus its coordinator's task.
+    assert store.cascade_summary(root.id) == [(0, 1, 1, 34), (1, 13, 13, 174)]
+    counts = store.counts()
+    assert counts["directive"] == 14 and counts["document"] == 14
+    folder = home() / "documents"
+    documents = store.documents(r.id for r in store.cascade(root.id) if r.id is not None)
+    assert all(Path(d.path).is_file() for d in documents.values())
+    assert all(Path(d.path).is_relative_to(folder) for d in documents.values())
+
+
+def test_binh_sons_letter_carries_what_seed_002_carries(
+    database: str, seeds: dict[str, str]
+) -> None:
+    store = _issue()
+    text = _document_text(store, BINH_SON_KEY)
+    seed = normalise(seeds["002"])
+    basis = "Thực hiện Công văn số 2371/UBND-TTHC ngày 13/5/2024 của UBND tỉnh về chuẩn bị tổ chức"
+    assert basis in seed and basis in text
+    offices = [
+        "Nội vụ",
+        "Tư pháp",
+        "Văn hoá và Thông tin",
+        "Tài chính - Kế hoạch",
+        "Kinh tế và Hạ tầng",
+        "Y tế",
+        "Giáo dục và Đào tạo",
+    ]
+    assert "Thủ trưởng các Phòng: Nội vụ, Tư pháp" in text
+    assert all(office in text for office in offices)
+    assert "Văn phòng HĐND và UBND huyện" in text and "Thanh tra huyện" in text
+    # The earlier internal deadline, and the district's own one to the province.
+    assert "gửi về UBND huyện Bình Sơn (qua Phòng Nội vụ) trước ngày 17/5/2024" in text
+    assert "trước ngày 17/5/2024" in seed and "trước ngày 20/5/2024" in text
+    assert "ỦY BAN NHÂN DÂN HUYỆN BÌNH SƠN" in text and "Số: /UBND-NV" in text
+
+
+def test_the_offices_of_binh_son_are_assigned_with_the_internal_deadline(database: str) -> None:
+    store = _issue()
+    record = store.lookup(BINH_SON_KEY)
+    assert record.id is not None
+    labels, rows = store.board(record.id)
+    assert labels == ["1.", "2."]
+    by_unit = {r.unit: r.states for r in rows}
+    assert by_unit["Phòng Tư pháp"] == {"1.": "Đã giao, trước ngày 17/5/2024"}
+    assert by_unit["Phòng Nội vụ"] == {
+        "1.": "Đã giao, trước ngày 17/5/2024",
+        "2.": "Đã giao, trước ngày 20/5/2024",
+    }
+    assert len(rows) == 12
+
+
+def test_issuing_the_same_directive_again_creates_nothing(database: str) -> None:
+    store = _issue()
+    before = store.counts()
+    files = {p: p.stat().st_mtime_ns for p in (home() / "documents").rglob("*.docx")}
+    assert len(files) == 14
+    _issue()
+    assert store.counts() == before
+    assert {p: p.stat().st_mtime_ns for p in (home() / "documents").rglob("*.docx")} == files
+
+
+def test_draft_letters_wait_for_their_coordinator_to_release_them(
+    database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = _issue(auto_release=False)
+    root = store.lookup(ROOT_KEY)
+    assert root.id is not None
+    assert store.cascade_summary(root.id) == [(0, 1, 1, 34), (1, 13, 0, 0)]
+    assert store.counts()["document"] == 14  # the drafts are written for review
+
+    assert main(["release", BINH_SON_KEY]) == 0
+    assert store.cascade_summary(root.id) == [(0, 1, 1, 34), (1, 13, 1, 13)]
+    out = capsys.readouterr().out
+    assert "Chỉ đạo /UBND-NV (đã phát hành)" in out and "Phòng Tư pháp" in out
+
+    before = store.counts()
+    assert main(["release", BINH_SON_KEY]) == 0
+    assert store.counts() == before
+
+
+def test_status_shows_the_board_of_a_directive(
+    database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _issue()
+    capsys.readouterr()
+    assert main(["status", "2371/UBND-TTHC"]) == 0
+    out = capsys.readouterr().out
+    assert "Chỉ đạo 2371/UBND-TTHC (đã phát hành)" in out
+    assert "Cấp dưới trực tiếp | 13" in out
+    assert "Ủy ban nhân dân huyện Bình Sơn" in out and "Đã giao, trước ngày 20/5/2024" in out
+
+
+def test_an_unknown_directive_is_a_vietnamese_error(
+    database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["status", "9999/UBND-KHONG"]) == 2
+    assert "không có chỉ đạo nào với mã hoặc số hiệu này" in capsys.readouterr().err
+
+
+def test_a_different_letter_under_the_same_number_is_refused(database: str, tmp_path: Path) -> None:
+    _issue()
+    spec = yaml.safe_load(LETTER.read_text())
+    spec["subject"] = "một nội dung khác"
+    shutil.copytree(EXAMPLES / "org", tmp_path / "org")
+    changed = tmp_path / "khac.yaml"
+    changed.write_text(yaml.safe_dump(spec, allow_unicode=True))
+    with pytest.raises(InputError, match="đã được phát hành với nội dung khác"):
+        issue_directive(spec_path=str(changed), auto_release=True)
