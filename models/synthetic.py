@@ -159,7 +159,7 @@ def synthetic_directive(org: str) -> dict[str, Any]:
         "recipients": ["vn.tinh"],
         "items": [
             {
-                "text": "UBND các tỉnh, thành phố báo cáo kết quả thực hiện về Bộ Nội vụ {deadline}.",
+                "text": "UBND các tỉnh, thành phố báo cáo kết quả về Bộ Nội vụ {deadline}.",
                 "lead": ["vn.tinh"],
                 "product": "Báo cáo kết quả thực hiện",
                 "deadline": {"before": "2024-06-14"},
