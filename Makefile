@@ -20,8 +20,9 @@ $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The main job on the embedded default (SQLite and a temporary Prefect server under out/demo).
 demo: $(STAMP)
-	$(VENV)/bin/chidao demo --out $(OUT)/demo
+	CHIDAO_HOME=$(OUT)/demo PREFECT_HOME=$(OUT)/prefect $(VENV)/bin/chidao demo
 
 # pytest exits 5 when it collected no test: that must fail loudly, not pass.
 test: $(STAMP)
@@ -31,6 +32,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/render.py
+	$(PY) bench/cascade.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -12,7 +12,7 @@ from chidao.status import status_text
 from models.directive import Directive
 from models.errors import InputError
 from models.org import OrgTree
-from models.store import Store
+from models.store import Store, home
 from models.synthetic import Shape, write_synthetic_org
 from renderer import default_filename, render_directive
 from renderer.templating import TEMPLATES
@@ -101,12 +101,27 @@ def _print_cascade(key: str, folder: str) -> None:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    out: Path = args.out
-    for spec in sorted(EXAMPLES.glob("*.yaml")):
-        directive = Directive.load(spec)
-        path = render_directive(directive, out / default_filename(directive))
-        print(f"  {spec.name} → {path}")
-    print(f"Các dự thảo văn bản nằm trong thư mục: {out.resolve()}")
+    """The Quảng Ngãi story: letter 2268 (seed 000) to every addressee, letter 2371 and the
+    districts' implementing letters (Bình Sơn's as in seed 002), and the standalone drafts."""
+    os.environ.setdefault("CHIDAO_HOME", str(args.out))
+    _quiet_prefect()
+    from flows.cascade import issue_directive
+
+    store = Store.open()
+    for name, board in (("quang-ngai-2268.yaml", True), ("quang-ngai-2371.yaml", False)):
+        print(f"== Phát hành {name}")
+        result = issue_directive(spec_path=str(EXAMPLES / name), auto_release=True)
+        print(status_text(store, store.lookup(result.root_key), board=board))
+        print(f"Văn bản: {result.documents_dir}\n")
+    district = store.lookup("qng:2371/UBND-TTHC:2024-05-13>qng.binh-son")
+    print("== Văn bản triển khai của UBND huyện Bình Sơn (theo mẫu seed 002)")
+    print(status_text(store, district), "\n")
+    drafts = home() / "documents" / "du-thao-mau"
+    for name in ("binh-son-2024.yaml", "dong-ha-ke-hoach-2024.yaml"):
+        directive = Directive.load(EXAMPLES / name)
+        render_directive(directive, drafts / default_filename(directive))
+    print(f"Dự thảo mẫu (Bình Sơn, kế hoạch Đông Hà): {drafts}")
+    print(f"Tất cả văn bản nằm trong thư mục: {home() / 'documents'}")
     return 0
 
 
@@ -165,8 +180,8 @@ def _parser() -> argparse.ArgumentParser:
     status.add_argument("ref", help="mã chỉ đạo hoặc số hiệu văn bản")
     status.set_defaults(run=_status)
 
-    demo = commands.add_parser("demo", help="tạo các văn bản mẫu trong examples/")
-    demo.add_argument("--out", type=Path, default=Path("out/demo"))
+    demo = commands.add_parser("demo", help="chạy câu chuyện mẫu của tỉnh Quảng Ngãi")
+    demo.add_argument("--out", type=Path, default=Path("out/demo"), help="CHIDAO_HOME mặc định")
     demo.set_defaults(run=_demo)
     return parser
 

@@ -17,7 +17,7 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
-def status_text(store: Store, record: DirectiveRecord) -> str:
+def status_text(store: Store, record: DirectiveRecord, board: bool = True) -> str:
     assert record.id is not None
     state = "đã phát hành" if record.state == "released" else "dự thảo, chờ phát hành"
     out = [f"Chỉ đạo {record.reference} ({state}): {record.subject}", f"Mã: {record.key}", ""]
@@ -32,11 +32,13 @@ def status_text(store: Store, record: DirectiveRecord) -> str:
         for depth, n, released, a in summary
     ]
     out += [_table(["Cấp", "Số văn bản", "Đang chờ phát hành", "Số việc đã giao"], rows), ""]
-    labels, board = store.board(record.id)
-    if board:
+    if not board:
+        return "\n".join(out).rstrip()
+    labels, units = store.board(record.id)
+    if units:
         header = ["Đơn vị", *[f"Mục {x}" for x in labels]]
         out.append(
-            _table(header, [[r.unit, *[r.states.get(x, "") for x in labels]] for r in board])
+            _table(header, [[r.unit, *[r.states.get(x, "") for x in labels]] for r in units])
         )
     else:
         out.append("Chưa giao việc cho đơn vị nào (văn bản còn là dự thảo).")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import re
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,10 +48,22 @@ def _title(default: Any, title: str, description: str | None = None) -> Any:
 
 
 @dataclass(frozen=True)
+class Timings:
+    """Seconds of chidao's own work, so Prefect's share of a run can be told apart."""
+
+    database: float = 0.0  # queries, writes and the rules that decide them
+    rendering: float = 0.0  # templates, layout and writing .docx files
+
+    def __add__(self, other: Timings) -> Timings:
+        return Timings(self.database + other.database, self.rendering + other.rendering)
+
+
+@dataclass(frozen=True)
 class CascadeResult:
     root_key: str
     directives: int
     documents_dir: str
+    timings: Timings
 
 
 def _actor() -> str:
@@ -80,9 +93,10 @@ def record_level(
     org: OrgTree,
     auto_release: bool,
     lead_days: int,
-) -> list[int]:
+) -> tuple[list[int], Timings]:
     """Create the implementing letters of every governing unit assigned work by PARENTS (those
     already recorded stay as they are). Returns the ids of this level's directives."""
+    started = time.perf_counter()
     store = Store.open()
     calendar = WorkingCalendar()
     batch = []
@@ -102,31 +116,40 @@ def record_level(
                     released=auto_release,
                 )
             )
-    return list(store.record(batch, _actor()).values()) if batch else []
+    ids = list(store.record(batch, _actor()).values()) if batch else []
+    return ids, Timings(database=time.perf_counter() - started)
 
 
 @task(
     name="Viết văn bản Word", task_run_name="Cấp {level}: viết văn bản Word", cache_policy=NO_CACHE
 )
-def write_documents(level: int, ids: Sequence[int], org: OrgTree, folder: Path) -> int:
+def write_documents(
+    level: int, ids: Sequence[int], org: OrgTree, folder: Path
+) -> tuple[int, Timings]:
     """Render every directive of the level whose document is missing or changed on disk.
     Rendering is deterministic, so a rewrite after a crash gives the same bytes."""
+    started = time.perf_counter()
+    rendering = 0.0
     store = Store.open()
     known = store.documents(ids)
     written = 0
     for record in store.directives(ids):
         assert record.id is not None
         directive = _load(record, org)
+        render_start = time.perf_counter()
         data = render_bytes(directive)
         sha = hashlib.sha256(data).hexdigest()
         path = folder / default_filename(directive)
         doc = known.get(record.id)
         if doc and doc.sha256 == sha and Path(doc.path).is_file() and path == Path(doc.path):
+            rendering += time.perf_counter() - render_start
             continue
         write_atomic(path, data)
+        rendering += time.perf_counter() - render_start
         store.record_document(record.id, path, sha, _actor())
         written += 1
-    return written
+    elapsed = time.perf_counter() - started
+    return written, Timings(database=elapsed - rendering, rendering=rendering)
 
 
 def board_key(key: str) -> str:
@@ -138,8 +161,9 @@ def board_key(key: str) -> str:
 @task(
     name="Bảng trạng thái", task_run_name="Bảng trạng thái {count} chỉ đạo", cache_policy=NO_CACHE
 )
-def publish_boards(ids: Sequence[int], count: int) -> None:
+def publish_boards(ids: Sequence[int], count: int) -> Timings:
     """One table artifact per directive: its units × tasks × state."""
+    started = time.perf_counter()
     store = Store.open()
     records = store.directives(ids)
     boards = []
@@ -152,6 +176,7 @@ def publish_boards(ids: Sequence[int], count: int) -> None:
         state = "đã phát hành" if record.state == "released" else "dự thảo, chờ phát hành"
         description = f"**{record.reference}** — {record.subject} ({state})"
         boards.append((board_key(record.key), table, description))
+    queries = Timings(database=time.perf_counter() - started)
 
     async def publish() -> None:
         limit = asyncio.Semaphore(BOARD_CONCURRENCY)
@@ -163,10 +188,16 @@ def publish_boards(ids: Sequence[int], count: int) -> None:
         await asyncio.gather(*(one(*board) for board in boards))
 
     asyncio.run(publish())
+    return queries
 
 
 def run_cascade(
-    store: Store, org: OrgTree, start: DirectiveRecord, auto_release: bool, lead_days: int
+    store: Store,
+    org: OrgTree,
+    start: DirectiveRecord,
+    auto_release: bool,
+    lead_days: int,
+    timings: Timings,
 ) -> CascadeResult:
     """Walk down from START level by level until no released directive has governing units."""
     logger = get_run_logger()
@@ -181,15 +212,17 @@ def run_cascade(
     every = [start.id]
     level = start.depth
     while level_ids:
-        written = write_documents(level, level_ids, org, folder)
+        written, spent = write_documents(level, level_ids, org, folder)
+        timings += spent
         logger.info("Cấp %s: %s chỉ đạo, %s văn bản mới", level, len(level_ids), written)
         level += 1
         update_progress_artifact(progress, progress=100 * min(1.0, (level - start.depth) / height))
-        level_ids = record_level(level, level_ids, org, auto_release, lead_days)
+        level_ids, spent = record_level(level, level_ids, org, auto_release, lead_days)
+        timings += spent
         every += level_ids
     update_progress_artifact(progress, progress=100.0)
-    publish_boards(every, len(every))
-    return CascadeResult(root_key=root.key, directives=len(every), documents_dir=str(folder))
+    timings += publish_boards(every, len(every))
+    return CascadeResult(root.key, len(every), str(folder), timings)
 
 
 @flow(name="Phát hành chỉ đạo", log_prints=False)
@@ -206,6 +239,7 @@ def issue_directive(
     ),
 ) -> CascadeResult:
     """Record a directive, assign its tasks, write its Word draft and cascade it downwards."""
+    started = time.perf_counter()
     directive = _directive_from(spec_path, spec)
     store = Store.open()
     store.sync_units(directive.org, _actor())
@@ -221,7 +255,8 @@ def issue_directive(
     store.record([NewDirective(key, directive, None, 0, released=True)], _actor())
     root = store.find(key)
     assert root is not None
-    return run_cascade(store, directive.org, root, auto_release, lead_days)
+    own = Timings(database=time.perf_counter() - started)
+    return run_cascade(store, directive.org, root, auto_release, lead_days, own)
 
 
 @flow(name="Phát hành văn bản triển khai")
@@ -232,13 +267,15 @@ def release_directive(
 ) -> CascadeResult:
     """A coordinator releases a held implementing letter: its units get their assignments and
     its own governing units get their drafts."""
+    started = time.perf_counter()
     store = Store.open()
     record = store.lookup(ref)
     org = OrgTree.load(Path(record.org_path))
     store.release(record, _load(record, org), _actor())
     released = store.find(record.key)
     assert released is not None
-    return run_cascade(store, org, released, auto_release, lead_days)
+    own = Timings(database=time.perf_counter() - started)
+    return run_cascade(store, org, released, auto_release, lead_days, own)
 
 
 def _directive_from(spec_path: str | None, spec: DirectiveSpec | None) -> Directive:

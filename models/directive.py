@@ -61,10 +61,14 @@ class DocumentKind(StrEnum):
 class Deadline(_Strict):
     """A deadline (thời hạn), in exactly one of the forms documents use."""
 
-    before: dt.date | None = Field(None, description="trước ngày …")
-    latest: dt.date | None = Field(None, description="chậm nhất đến ngày …")
-    month: YearMonth | None = Field(None, description="trong tháng … (YYYY-MM)")
-    working_days: PositiveInt | None = Field(None, description="… ngày làm việc kể từ ngày ký")
+    before: dt.date | None = Field(None, title="Trước ngày", description="trước ngày …")
+    latest: dt.date | None = Field(
+        None, title="Chậm nhất đến ngày", description="chậm nhất đến ngày …"
+    )
+    month: YearMonth | None = Field(None, title="Trong tháng", description="YYYY-MM")
+    working_days: PositiveInt | None = Field(
+        None, title="Số ngày làm việc", description="… ngày làm việc kể từ ngày ký"
+    )
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Deadline:
@@ -98,8 +102,8 @@ class Deadline(_Strict):
 class Period(_Strict):
     """A reporting period (kỳ báo cáo): 'từ ngày … đến ngày …'. Not a deadline."""
 
-    start: dt.date
-    end: dt.date
+    start: dt.date = Field(title="Từ ngày")
+    end: dt.date = Field(title="Đến ngày")
 
     @model_validator(mode="after")
     def _ordered(self) -> Period:
@@ -114,15 +118,19 @@ class Period(_Strict):
 class Item(_Strict):
     """A numbered item (nhiệm vụ) of a directive; may hold sub-items."""
 
-    text: Text = Field(description="may contain {deadline} and {period}; **bold**, *italic*")
-    lead: list[Code] = Field(default_factory=list, description="đơn vị chủ trì")
-    cooperating: list[Code] = Field(default_factory=list, description="đơn vị phối hợp")
-    product: Text | None = Field(None, description="sản phẩm")
-    deadline: Deadline | None = None
-    period: Period | None = None
-    report_to: Code | None = Field(None, description="nơi gửi báo cáo; default: coordinator")
-    sublabels: Literal["a)", "(1)"] = "a)"
-    items: list[Item] = Field(default_factory=list)
+    text: Text = Field(
+        title="Nội dung", description="có thể chứa {deadline}, {period}; **đậm**, *nghiêng*"
+    )
+    lead: list[Code] = Field(default_factory=list, title="Đơn vị chủ trì")
+    cooperating: list[Code] = Field(default_factory=list, title="Đơn vị phối hợp")
+    product: Text | None = Field(None, title="Sản phẩm")
+    deadline: Deadline | None = Field(None, title="Thời hạn")
+    period: Period | None = Field(None, title="Kỳ báo cáo")
+    report_to: Code | None = Field(
+        None, title="Gửi báo cáo về", description="mặc định: cơ quan thường trực"
+    )
+    sublabels: Literal["a)", "(1)"] = Field("a)", title="Kiểu đánh số mục con")
+    items: list[Item] = Field(default_factory=list, title="Mục con")
 
 
 def _as_line(value: object) -> object:
@@ -133,18 +141,18 @@ def _as_line(value: object) -> object:
 class RecipientLine(_Strict):
     """One 'Kính gửi' line: units named together, optionally under a label of its own."""
 
-    units: list[Code] = Field(min_length=1)
-    label: Text | None = None
+    units: list[Code] = Field(min_length=1, title="Đơn vị")
+    label: Text | None = Field(None, title="Cách ghi")
 
 
 class Reference(_Strict):
     """A document cited as basis (căn cứ): 'Công văn số 2371/UBND-TTHC ngày 13/5/2024 …'."""
 
-    kind: Text
-    number: Text
-    date: dt.date
-    issuer: Text
-    subject: Text | None = None
+    kind: Text = Field(title="Loại văn bản")
+    number: Text = Field(title="Số, ký hiệu")
+    date: dt.date = Field(title="Ngày ban hành")
+    issuer: Text = Field(title="Cơ quan ban hành")
+    subject: Text | None = Field(None, title="Trích yếu")
 
     def citation(self) -> str:
         text = f"{self.kind} số {self.number} ngày {short_date(self.date)} của {self.issuer}"
@@ -164,10 +172,12 @@ class Authority(StrEnum):
 class Signer(_Strict):
     """Signature block (chữ ký): authority form, position, full name."""
 
-    authority: Authority | None = None
-    on_behalf_of: Text | None = Field(None, description="'ỦY BAN NHÂN DÂN', 'CHỦ TỊCH'")
-    position: Text
-    name: Text | None = Field(None, description="left blank in a generated draft")
+    authority: Authority | None = Field(None, title="Thẩm quyền ký (TM., KT., Q., TL., TUQ.)")
+    on_behalf_of: Text | None = Field(
+        None, title="Ký thay mặt / ký thay", description="ỦY BAN NHÂN DÂN, CHỦ TỊCH"
+    )
+    position: Text = Field(title="Chức vụ")
+    name: Text | None = Field(None, title="Họ và tên", description="để trống trong dự thảo")
 
     @model_validator(mode="after")
     def _needs_principal(self) -> Signer:
@@ -187,32 +197,38 @@ class Signer(_Strict):
 class Section(_Strict):
     """A headed part of a plan ('I. MỤC ĐÍCH, YÊU CẦU'), with paragraphs and sub-parts."""
 
-    heading: Text
-    paragraphs: Paragraphs = Field(default_factory=list)
-    sections: list[Section] = Field(default_factory=list)
+    heading: Text = Field(title="Tiêu đề")
+    paragraphs: Paragraphs = Field(default_factory=list, title="Các đoạn")
+    sections: list[Section] = Field(default_factory=list, title="Phần con")
 
 
 class DirectiveSpec(_Strict):
     """The directive as its author writes it (YAML); dates are ISO 8601."""
 
-    org: Text = Field(description="organisation tree file, relative to this spec")
-    kind: DocumentKind
-    issuer: Code
-    drafting_unit: Abbreviation = Field(description="đơn vị soạn thảo, as in 'UBND-TTHC'")
-    number: PositiveInt | None = Field(None, description="empty while a draft (dự thảo)")
-    issued_on: dt.date = Field(description="issue date; planned date for a draft")
-    subject: Text = Field(description="trích yếu")
-    basis: list[Reference] = Field(default_factory=list)
-    recipients: list[Annotated[RecipientLine, BeforeValidator(_as_line)]] = Field(
-        default_factory=list
+    org: Text = Field(title="Tệp cây tổ chức", description="đường dẫn, tính từ tệp mô tả")
+    kind: DocumentKind = Field(title="Loại văn bản")
+    issuer: Code = Field(title="Cơ quan ban hành (mã)")
+    drafting_unit: Abbreviation = Field(
+        title="Đơn vị soạn thảo", description="như TTHC trong UBND-TTHC"
     )
-    preamble: Paragraphs = Field(default_factory=list)
-    sections: list[Section] = Field(default_factory=list)
-    items: list[Item] = Field(default_factory=list)
-    closing: Text | None = None
-    signer: Signer
-    distribution: list[Text] = Field(default_factory=list, description="nơi nhận, before Lưu")
-    archive: list[Text] | None = Field(None, description="'Lưu:' entries; default VT + drafter")
+    number: PositiveInt | None = Field(
+        None, title="Số văn bản", description="để trống khi là dự thảo"
+    )
+    issued_on: dt.date = Field(title="Ngày ban hành", description="ngày dự kiến nếu là dự thảo")
+    subject: Text = Field(title="Trích yếu")
+    basis: list[Reference] = Field(default_factory=list, title="Căn cứ")
+    recipients: list[Annotated[RecipientLine, BeforeValidator(_as_line)]] = Field(
+        default_factory=list, title="Kính gửi"
+    )
+    preamble: Paragraphs = Field(default_factory=list, title="Đoạn mở đầu")
+    sections: list[Section] = Field(default_factory=list, title="Các phần (kế hoạch)")
+    items: list[Item] = Field(default_factory=list, title="Các nhiệm vụ")
+    closing: Text | None = Field(None, title="Đoạn kết")
+    signer: Signer = Field(title="Người ký")
+    distribution: list[Text] = Field(default_factory=list, title="Nơi nhận")
+    archive: list[Text] | None = Field(
+        None, title="Lưu", description="mặc định: VT, đơn vị soạn thảo"
+    )
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,54 @@
+"""prefect.yaml deploys for real, and the run forms speak Vietnamese."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.actions import WorkPoolCreate
+
+from tests.conftest import ROOT
+
+
+def test_prefect_yaml_deploys_with_vietnamese_form_titles(prefect_api: str) -> None:
+    async def create_pool() -> None:
+        async with get_client() as client:
+            await client.create_work_pool(
+                WorkPoolCreate(name="chidao", type="process"), overwrite=True
+            )
+
+    asyncio.run(create_pool())
+    prefect = Path(sys.executable).with_name("prefect")
+    result = subprocess.run(
+        [str(prefect), "--no-prompt", "deploy", "--all"],
+        cwd=ROOT,
+        env={**os.environ, "PREFECT_API_URL": prefect_api, "PWD": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    async def read() -> dict[str, dict[str, str]]:
+        async with get_client() as client:
+            return {
+                d.name: {
+                    name: prop["title"]
+                    for name, prop in d.parameter_openapi_schema["properties"].items()
+                }
+                for d in await client.read_deployments()
+            }
+
+    forms = asyncio.run(read())
+    assert forms["phat-hanh"] == {
+        "spec_path": "Tệp mô tả văn bản (YAML)",
+        "spec": "Nội dung văn bản",
+        "auto_release": "Phát hành ngay văn bản triển khai của cấp dưới",
+        "lead_days": "Hạn nội bộ sớm hơn (ngày làm việc)",
+    }
+    assert forms["phat-hanh-van-ban-trien-khai"]["ref"] == "Mã hoặc số hiệu văn bản dự thảo"
