@@ -52,10 +52,12 @@ def _org_generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _quiet_prefect() -> None:
+def _embedded_prefect() -> None:
     """The embedded Prefect server is an implementation detail here: keep its English console
-    chatter and its shutdown noise out of the coordinator's terminal (the UI keeps the logs)."""
+    chatter and its shutdown noise out of the coordinator's terminal (the UI keeps the logs),
+    and give its first start on a new machine (creating its database) time to finish."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "CRITICAL")
     os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_FLOW_RUNS_LEVEL", "WARNING")
@@ -64,7 +66,7 @@ def _quiet_prefect() -> None:
 
 def _issue(args: argparse.Namespace) -> int:
     Directive.load(args.spec)  # refuse bad input before Prefect starts
-    _quiet_prefect()
+    _embedded_prefect()
     from flows.cascade import issue_directive
 
     result = issue_directive(
@@ -76,7 +78,7 @@ def _issue(args: argparse.Namespace) -> int:
 
 def _release(args: argparse.Namespace) -> int:
     record = Store.open().lookup(args.ref)
-    _quiet_prefect()
+    _embedded_prefect()
     from flows.cascade import release_directive
 
     result = release_directive(
@@ -104,7 +106,7 @@ def _demo(args: argparse.Namespace) -> int:
     """The Quảng Ngãi story: letter 2268 (seed 000) to every addressee, letter 2371 and the
     districts' implementing letters (Bình Sơn's as in seed 002), and the standalone drafts."""
     os.environ.setdefault("CHIDAO_HOME", str(args.out))
-    _quiet_prefect()
+    _embedded_prefect()
     from flows.cascade import issue_directive
 
     store = Store.open()

@@ -19,12 +19,9 @@ from typing import Any
 from uuid import UUID
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import (
-    acreate_table_artifact,
-    create_progress_artifact,
-    update_progress_artifact,
-)
+from prefect.artifacts import TableArtifact, create_progress_artifact, update_progress_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.client.orchestration import get_client
 from prefect.runtime import flow_run
 from pydantic import Field
 
@@ -132,7 +129,7 @@ def write_documents(
     rendering = 0.0
     store = Store.open()
     known = store.documents(ids)
-    written = 0
+    written: list[tuple[int, Path, str]] = []
     for record in store.directives(ids):
         assert record.id is not None
         directive = _load(record, org)
@@ -146,10 +143,11 @@ def write_documents(
             continue
         write_atomic(path, data)
         rendering += time.perf_counter() - render_start
-        store.record_document(record.id, path, sha, _actor())
-        written += 1
+        written.append((record.id, path, sha))
+    # Recorded after the files: a crash in between only means re-rendering the same bytes.
+    store.record_documents(written, _actor())
     elapsed = time.perf_counter() - started
-    return written, Timings(database=elapsed - rendering, rendering=rendering)
+    return len(written), Timings(database=elapsed - rendering, rendering=rendering)
 
 
 def board_key(key: str) -> str:
@@ -180,12 +178,15 @@ def publish_boards(ids: Sequence[int], count: int) -> Timings:
 
     async def publish() -> None:
         limit = asyncio.Semaphore(BOARD_CONCURRENCY)
+        # One client for the batch: a client per call costs a new connection each time.
+        async with get_client() as client:
 
-        async def one(key: str, table: list[dict[str, str]], description: str) -> None:
-            async with limit:
-                await acreate_table_artifact(table=table, key=key, description=description)
+            async def one(key: str, table: list[dict[str, str]], description: str) -> None:
+                async with limit:
+                    board = TableArtifact(key=key, table=table, description=description)
+                    await board.acreate(client=client)
 
-        await asyncio.gather(*(one(*board) for board in boards))
+            await asyncio.gather(*(one(*board) for board in boards))
 
     asyncio.run(publish())
     return queries

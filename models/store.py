@@ -347,23 +347,26 @@ class Store:
             )
             return {d.directive_id: d for d in session.exec(statement)}
 
-    def record_document(self, directive_id: int, path: Path, sha256: str, actor: str) -> None:
-        """Upsert: a re-rendered draft (after release with a number) replaces the old entry."""
+    def record_documents(self, written: Sequence[tuple[int, Path, str]], actor: str) -> None:
+        """Upsert (directive id, path, sha256) rows: a re-rendered draft replaces its entry."""
+        if not written:
+            return
+        now = dt.datetime.now(dt.UTC)
+        rows = [
+            {"directive_id": i, "kind": "directive", "path": str(p), "sha256": h, "created_at": now}
+            for i, p, h in written
+        ]
         with self.session() as session:
-            statement = self._dialect.insert(DocumentRecord).values(
-                directive_id=directive_id,
-                kind="directive",
-                path=str(path),
-                sha256=sha256,
-                created_at=dt.datetime.now(dt.UTC),
-            )
+            statement = self._dialect.insert(DocumentRecord)
             session.execute(
                 statement.on_conflict_do_update(
                     index_elements=["directive_id", "kind"],
                     set_={"path": statement.excluded.path, "sha256": statement.excluded.sha256},
-                )
+                ),
+                rows,
             )
-            self._audit(session, actor, "document.written", "document", [f"{path}@{sha256}"])
+            keys = [f"{p}@{h}" for _, p, h in written]
+            self._audit(session, actor, "document.written", "document", keys)
 
     # Reading ---------------------------------------------------------------------------------
 

@@ -3,14 +3,19 @@ in the database — and issuing it again creates nothing new."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 import yaml
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
 from chidao.cli import main
-from flows.cascade import issue_directive
+from flows.cascade import board_key, issue_directive
+from models.directive import DirectiveSpec
 from models.errors import InputError
 from models.store import Store, home
 from tests.conftest import EXAMPLES, docx_text, normalise
@@ -146,3 +151,36 @@ def test_a_different_letter_under_the_same_number_is_refused(database: str, tmp_
     changed.write_text(yaml.safe_dump(spec, allow_unicode=True))
     with pytest.raises(InputError, match="đã được phát hành với nội dung khác"):
         issue_directive(spec_path=str(changed), auto_release=True)
+
+
+def test_each_directive_has_its_status_board_on_the_prefect_server(database: str) -> None:
+    store = _issue()
+    record = store.lookup(BINH_SON_KEY)
+
+    async def read(key: str) -> list[dict[str, str]]:
+        async with get_client() as client:
+            found = await client.read_artifacts(
+                artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key]))
+            )
+        return json.loads(found[0].data) if isinstance(found[0].data, str) else found[0].data
+
+    board = asyncio.run(read(board_key(record.key)))
+    assert {
+        "Đơn vị": "Phòng Tư pháp",
+        "Mục 1.": "Đã giao, trước ngày 17/5/2024",
+        "Mục 2.": "",
+    } in board
+    assert len(board) == 12
+    root_board = asyncio.run(read(board_key(ROOT_KEY)))
+    assert len(root_board) == 33  # 34 assignments; Sở Nội vụ holds two of them
+    home_affairs = next(row for row in root_board if row["Đơn vị"] == "Sở Nội vụ")
+    assert home_affairs["Mục 3."] == "Đã giao, trong tháng 6/2024"
+
+
+def test_a_spec_from_the_prefect_form_is_issued_like_a_file(database: str) -> None:
+    data = yaml.safe_load(LETTER.read_text())
+    data["org"] = str(EXAMPLES / "org" / "quang-ngai.yaml")
+    result = issue_directive(spec=DirectiveSpec.model_validate(data), auto_release=False)
+    assert result.root_key == ROOT_KEY
+    store = Store.open()
+    assert store.counts()["directive"] == 14
