@@ -15,6 +15,17 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 SEEDS = ROOT.parent / "shared" / "seeds"
 
+# The offices Bình Sơn's letter (seed 002) addresses as "Thủ trưởng các Phòng: …".
+SEED_002_OFFICES = (
+    "Nội vụ",
+    "Tư pháp",
+    "Văn hoá và Thông tin",
+    "Tài chính - Kế hoạch",
+    "Kinh tế và Hạ tầng",
+    "Y tế",
+    "Giáo dục và Đào tạo",
+)
+
 
 def normalise(text: str) -> str:
     """Text as a reader compares it: NFC, no markdown emphasis, single spaces."""

@@ -18,7 +18,7 @@ from flows.cascade import board_key, issue_directive
 from models.directive import DirectiveSpec
 from models.errors import InputError
 from models.store import Store, home
-from tests.conftest import EXAMPLES, docx_text, normalise
+from tests.conftest import EXAMPLES, SEED_002_OFFICES, docx_text, normalise
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
 
@@ -61,17 +61,8 @@ def test_binh_sons_letter_carries_what_seed_002_carries(
     seed = normalise(seeds["002"])
     basis = "Thực hiện Công văn số 2371/UBND-TTHC ngày 13/5/2024 của UBND tỉnh về chuẩn bị tổ chức"
     assert basis in seed and basis in text
-    offices = [
-        "Nội vụ",
-        "Tư pháp",
-        "Văn hoá và Thông tin",
-        "Tài chính - Kế hoạch",
-        "Kinh tế và Hạ tầng",
-        "Y tế",
-        "Giáo dục và Đào tạo",
-    ]
     assert "Thủ trưởng các Phòng: Nội vụ, Tư pháp" in text
-    assert all(office in text for office in offices)
+    assert all(office in text for office in SEED_002_OFFICES)
     assert "Văn phòng HĐND và UBND huyện" in text and "Thanh tra huyện" in text
     # The earlier internal deadline, and the district's own one to the province.
     assert "gửi về UBND huyện Bình Sơn (qua Phòng Nội vụ) trước ngày 17/5/2024" in text
