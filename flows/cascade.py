@@ -32,8 +32,8 @@ from models.errors import InputError
 from models.org import OrgTree
 from models.records import DirectiveRecord
 from models.store import NewDirective, Store, home, spec_sha256
-from renderer import default_filename, render_bytes
-from renderer.package import safe_filename, write_atomic
+from renderer import default_filename, render_bytes, safe_filename
+from renderer.package import write_atomic
 
 # Prefect's SQLite server serialises writes; more concurrency only adds 'database is locked'.
 BOARD_CONCURRENCY = 2

@@ -43,15 +43,8 @@ def internal_deadline(
     reports up (seed 002: offices by 17/5 for the district's report due 20/5)."""
     if deadline.before:
         return Deadline(before=calendar.add(deadline.before, -lead_days))
-    if deadline.latest:
-        last = deadline.latest
-    elif deadline.month:
-        year, month = (int(x) for x in deadline.month.split("-"))
-        last = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
-    else:
-        assert deadline.working_days is not None
-        last = calendar.add(issued_on, deadline.working_days)
-    return Deadline(latest=calendar.add(calendar.on_or_before(last), -lead_days))
+    last = calendar.on_or_before(deadline.due_on(issued_on, calendar))
+    return Deadline(latest=calendar.add(last, -lead_days))
 
 
 _COMMITTEES = {

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -20,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 
+from models.calendar import WorkingCalendar
 from models.errors import InputError, Problem, field_path
 from models.org import Abbreviation, Code, OrgTree, Text, Unit
 from models.validation import validate
@@ -88,6 +90,20 @@ class Deadline(_Strict):
             year, month = self.month.split("-")
             return f"trong tháng {month_year(int(year), int(month))}"
         return f"trong thời hạn {self.working_days:02d} ngày làm việc kể từ ngày ký văn bản"
+
+    def due_on(self, issued_on: dt.date, calendar: WorkingCalendar) -> dt.date:
+        """The last day a report is on time. 'trước ngày X' is due by the end of the day before
+        X; 'chậm nhất đến ngày X' by the end of X; 'trong tháng' by the month's last day;
+        N working days by the N-th working day after the issue date."""
+        if self.before:
+            return self.before - dt.timedelta(days=1)
+        if self.latest:
+            return self.latest
+        if self.month:
+            year, month = (int(x) for x in self.month.split("-"))
+            return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+        assert self.working_days is not None
+        return calendar.add(issued_on, self.working_days)
 
     def earliest_day(self) -> dt.date | None:
         """The first day the deadline can fall on, for checking it against the issue date."""
@@ -332,6 +348,10 @@ class Directive:
     # Work -----------------------------------------------------------------------------------
 
     def tasks(self) -> list[Task]:
+        return self._task_list
+
+    @cached_property
+    def _task_list(self) -> list[Task]:
         return list(self._tasks(self.spec.items, "", _Inherited(), "1."))
 
     def _tasks(

@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, create_engine, select
 
 from models.calendar import WorkingCalendar
-from models.directive import Deadline, Directive
+from models.directive import Directive
 from models.errors import InputError
 from models.org import OrgTree
 from models.records import (
@@ -91,26 +91,6 @@ class BoardRow:
 
 def spec_sha256(directive: Directive) -> str:
     return hashlib.sha256(directive.spec.model_dump_json().encode()).hexdigest()
-
-
-def due_on(
-    deadline: Deadline | None, issued_on: dt.date, calendar: WorkingCalendar
-) -> dt.date | None:
-    """The last day a report is on time. 'trước ngày X' is due by the end of the day before X;
-    'chậm nhất đến ngày X' by the end of X; 'trong tháng' by the month's last day; N working days
-    by the N-th working day after the issue date."""
-    if deadline is None:
-        return None
-    if deadline.before:
-        return deadline.before - dt.timedelta(days=1)
-    if deadline.latest:
-        return deadline.latest
-    if deadline.month:
-        year, month = (int(x) for x in deadline.month.split("-"))
-        first_of_next = dt.date(year + month // 12, month % 12 + 1, 1)
-        return first_of_next - dt.timedelta(days=1)
-    assert deadline.working_days is not None
-    return calendar.add(issued_on, deadline.working_days)
 
 
 class Store:
@@ -258,7 +238,7 @@ class Store:
     ) -> None:
         """Add the directive's tasks as items; append their assignment rows to ROWS."""
         for task in d.tasks():
-            due = due_on(task.deadline, d.spec.issued_on, self.calendar)
+            due = task.deadline.due_on(d.spec.issued_on, self.calendar) if task.deadline else None
             item = ItemRecord(
                 directive_id=directive_id,
                 label=task.label,

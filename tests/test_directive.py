@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 
+from models.calendar import WorkingCalendar
+from models.cascade import internal_deadline
 from models.directive import Deadline, Directive
 from models.vntext import long_date, roman, short_date
 from tests.conftest import EXAMPLES
@@ -98,3 +100,36 @@ def test_a_generated_letter_cites_its_basis_in_the_preamble(binh_son: Directive)
         "vụ cải cách hành chính năm 2024 và chế độ thông tin, báo cáo định kỳ, UBND huyện Bình Sơn "
         "yêu cầu:"
     ]
+
+
+@pytest.mark.parametrize(
+    ("deadline", "due"),
+    [
+        (Deadline(before=dt.date(2024, 5, 20)), dt.date(2024, 5, 19)),
+        (Deadline(latest=dt.date(2024, 5, 20)), dt.date(2024, 5, 20)),
+        (Deadline(month="2024-12"), dt.date(2024, 12, 31)),
+        (Deadline(month="2024-02"), dt.date(2024, 2, 29)),
+        # Issued Friday 26/4/2024: 29/4 (swapped day off), 30/4 and 1/5 are not working days.
+        (Deadline(working_days=2), dt.date(2024, 5, 3)),
+    ],
+)
+def test_the_due_day_is_the_last_day_a_report_is_on_time(deadline: Deadline, due: dt.date) -> None:
+    assert deadline.due_on(dt.date(2024, 4, 26), WorkingCalendar()) == due
+
+
+@pytest.mark.parametrize(
+    ("own", "lead_days", "internal"),
+    [
+        # Seed 002: the district reports before 20/5, its offices before 17/5 (Friday).
+        (Deadline(before=dt.date(2024, 5, 20)), 1, Deadline(before=dt.date(2024, 5, 17))),
+        # Before 2/5/2024: 1/5, 30/4 and 29/4 are days off, so one working day earlier is 26/4.
+        (Deadline(before=dt.date(2024, 5, 2)), 1, Deadline(before=dt.date(2024, 4, 26))),
+        # Within June 2024 (last working day Friday 28/6), three working days ahead.
+        (Deadline(month="2024-06"), 3, Deadline(latest=dt.date(2024, 6, 25))),
+    ],
+)
+def test_a_district_sets_its_offices_an_earlier_deadline_in_working_days(
+    own: Deadline, lead_days: int, internal: Deadline
+) -> None:
+    calendar = WorkingCalendar()
+    assert internal_deadline(own, dt.date(2024, 4, 20), calendar, lead_days) == internal
