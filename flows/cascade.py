@@ -25,7 +25,6 @@ from prefect.client.orchestration import get_client
 from prefect.runtime import flow_run
 from pydantic import Field
 
-from models.calendar import WorkingCalendar
 from models.cascade import child_key, implementing_spec, root_key
 from models.directive import Directive, DirectiveSpec
 from models.errors import InputError
@@ -95,7 +94,7 @@ def record_level(
     already recorded stay as they are). Returns the ids of this level's directives."""
     started = time.perf_counter()
     store = Store.open()
-    calendar = WorkingCalendar()
+    calendar = store.calendar
     batch = []
     for parent in store.directives(parents):
         if parent.state != "released":

@@ -1,13 +1,36 @@
 """Working days in Vietnam: Monday–Friday less public holidays (Labour Code 2019, art. 112),
-from the `holidays` package's Vietnam calendar (lunar Tết and Hùng Kings included)."""
+from the `holidays` package's Vietnam calendar (lunar Tết and Hùng Kings included), corrected
+by the government's day swaps from a data file."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable
 from functools import cached_property
+from pathlib import Path
 
 import holidays
+import pendulum
+from pydantic import BaseModel, ConfigDict, Field
+
+from models.validation import validate
+from models.yamlfile import load_yaml
+
+ZONE = pendulum.timezone("Asia/Ho_Chi_Minh")
+DAY_SWAPS = Path(__file__).resolve().parent / "day-swaps.yaml"
+
+
+class _Swap(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    date: dt.date
+    reason: str = Field(min_length=1)
+
+
+class _SwapFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    working_days: list[_Swap] = Field(default_factory=list)
+    days_off: list[_Swap] = Field(default_factory=list)
 
 
 class WorkingCalendar:
@@ -19,6 +42,16 @@ class WorkingCalendar:
     ) -> None:
         self._days_off = frozenset(days_off)
         self._working_days = frozenset(working_days)
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> WorkingCalendar:
+        """The calendar with the swaps of PATH (default: CHIDAO_CALENDAR or day-swaps.yaml)."""
+        path = path or Path(os.environ.get("CHIDAO_CALENDAR", DAY_SWAPS))
+        swaps = validate(_SwapFile, load_yaml(path), path)
+        return cls(
+            days_off=[s.date for s in swaps.days_off],
+            working_days=[s.date for s in swaps.working_days],
+        )
 
     @cached_property
     def _holidays(self) -> holidays.HolidayBase:
@@ -47,3 +80,9 @@ class WorkingCalendar:
         while not self.is_working_day(day):
             day -= dt.timedelta(days=1)
         return day
+
+
+def end_of_day(day: dt.date) -> pendulum.DateTime:
+    """The moment a day ends in Vietnam: 00:00 of the next day, Asia/Ho_Chi_Minh."""
+    following = day + dt.timedelta(days=1)
+    return pendulum.datetime(following.year, following.month, following.day, tz=ZONE)

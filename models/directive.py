@@ -11,6 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 
+import pendulum
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -21,7 +22,7 @@ from pydantic import (
     model_validator,
 )
 
-from models.calendar import WorkingCalendar
+from models.calendar import WorkingCalendar, end_of_day
 from models.errors import InputError, Problem, field_path
 from models.org import Abbreviation, Code, OrgTree, Text, Unit
 from models.validation import validate
@@ -104,6 +105,12 @@ class Deadline(_Strict):
             return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
         assert self.working_days is not None
         return calendar.add(issued_on, self.working_days)
+
+    def due_at(self, issued_on: dt.date, calendar: WorkingCalendar) -> pendulum.DateTime:
+        """The exact moment the deadline passes: the end of its due day in Asia/Ho_Chi_Minh.
+        So 'trước ngày 20/5/2024' is due at 20/5/2024 00:00 and a report sent on 20/5 is late;
+        'chậm nhất đến ngày 20/5/2024' is due at 21/5/2024 00:00."""
+        return end_of_day(self.due_on(issued_on, calendar))
 
     def earliest_day(self) -> dt.date | None:
         """The first day the deadline can fall on, for checking it against the issue date."""

@@ -98,7 +98,7 @@ class Store:
 
     def __init__(self, engine: Engine, calendar: WorkingCalendar | None = None):
         self.engine = engine
-        self.calendar = calendar or WorkingCalendar()
+        self.calendar = calendar or WorkingCalendar.load()
         dialects = {"sqlite": sqlite, "postgresql": postgresql}
         self._dialect = dialects[engine.dialect.name]
 
