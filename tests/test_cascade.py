@@ -12,6 +12,7 @@ import pytest
 import yaml
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+from prefect.client.schemas.sorting import ArtifactSort
 
 from chidao.cli import main
 from flows.cascade import board_key, issue_directive
@@ -150,8 +151,11 @@ def test_each_directive_has_its_status_board_on_the_prefect_server(database: str
 
     async def read(key: str) -> list[dict[str, str]]:
         async with get_client() as client:
+            # The newest version: other tests publish the same boards on this server.
             found = await client.read_artifacts(
-                artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key]))
+                artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])),
+                sort=ArtifactSort.CREATED_DESC,
+                limit=1,
             )
         return json.loads(found[0].data) if isinstance(found[0].data, str) else found[0].data
 
