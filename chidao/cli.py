@@ -3,20 +3,30 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import getpass
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
+
+import pendulum
 
 from chidao.status import status_text
+from models import assignments
+from models.calendar import ZONE
 from models.directive import Directive
 from models.errors import InputError
+from models.evidence import read_evidence
 from models.org import OrgTree
 from models.store import Store, home
 from models.synthetic import Shape, write_synthetic_org
+from models.vntext import short_date
 from renderer import default_filename, render_directive
 from renderer.templating import TEMPLATES
 
+_T = TypeVar("_T")
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 EXIT_INPUT = 2
 
@@ -85,6 +95,60 @@ def _release(args: argparse.Namespace) -> int:
         ref=record.key, auto_release=args.auto_release, lead_days=args.lead_days
     )
     _print_cascade(record.key, result.documents_dir)
+    return 0
+
+
+def _actor() -> str:
+    return f"cli:{getpass.getuser()}"
+
+
+def _target(args: argparse.Namespace) -> assignments.AssignmentRef:
+    return assignments.find(Store.open(), args.ref, args.unit, args.item)
+
+
+def _parse(value: str, field: str, parse: Callable[[str], _T], expected: str) -> _T:
+    try:
+        return parse(value)
+    except ValueError:
+        raise InputError.one("(dòng lệnh)", field, value, f"phải là {expected}") from None
+
+
+def _report(args: argparse.Namespace) -> int:
+    evidence = [read_evidence(path, "--file") for path in args.file]
+    at = args.at and _parse(args.at, "--at", _moment, "thời điểm dạng 2024-05-16T09:30")
+    target = _target(args)
+    late = assignments.submit_report(Store.open(), target, args.text, evidence, _actor(), at)
+    timing = "trễ hạn" if late else "đúng hạn"
+    print(f"Đã nhận báo cáo của {args.unit}, mục {target.label} ({timing}).")
+    return 0
+
+
+def _moment(value: str) -> pendulum.DateTime:
+    moment = pendulum.parse(value, tz=ZONE)
+    if not isinstance(moment, pendulum.DateTime):
+        raise ValueError(value)
+    return moment
+
+
+def _accept(args: argparse.Namespace) -> int:
+    target = _target(args)
+    assignments.review(Store.open(), target, True, None, _actor())
+    print(f"Đã chấp nhận báo cáo của {args.unit}, mục {target.label}.")
+    return 0
+
+
+def _return(args: argparse.Namespace) -> int:
+    target = _target(args)
+    assignments.review(Store.open(), target, False, args.reason, _actor())
+    print(f"Đã trả lại báo cáo của {args.unit}, mục {target.label}: {args.reason}")
+    return 0
+
+
+def _extend(args: argparse.Namespace) -> int:
+    until = _parse(args.until, "--until", dt.date.fromisoformat, "ngày dạng YYYY-MM-DD")
+    target = _target(args)
+    assignments.extend(Store.open(), target, until, args.reason, _actor())
+    print(f"Đã gia hạn cho {args.unit}, mục {target.label} đến hết ngày {short_date(until)}.")
     return 0
 
 
@@ -177,6 +241,27 @@ def _parser() -> argparse.ArgumentParser:
     release.add_argument("--auto-release", action="store_true")
     release.add_argument("--lead-days", type=int, default=1)
     release.set_defaults(run=_release)
+
+    def work(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text)
+        sub.add_argument("ref", help="mã chỉ đạo hoặc số hiệu văn bản")
+        sub.add_argument("unit", help="mã đơn vị")
+        sub.add_argument("--item", help="mục, khi đơn vị được giao nhiều mục")
+        return sub
+
+    report = work("report", "đơn vị nộp báo cáo kết quả")
+    report.add_argument("--text", required=True, help="nội dung báo cáo")
+    report.add_argument("--file", type=Path, action="append", default=[], help="tệp kiểm chứng")
+    report.add_argument("--at", help="thời điểm nộp (mặc định: bây giờ), để mô phỏng")
+    report.set_defaults(run=_report)
+    work("accept", "chấp nhận báo cáo").set_defaults(run=_accept)
+    returned = work("return", "trả lại báo cáo để làm lại")
+    returned.add_argument("--reason", required=True, help="lý do")
+    returned.set_defaults(run=_return)
+    extension = work("extend", "gia hạn")
+    extension.add_argument("--until", required=True, help="hạn mới (YYYY-MM-DD), tính hết ngày")
+    extension.add_argument("--reason", required=True, help="lý do gia hạn")
+    extension.set_defaults(run=_extend)
 
     status = commands.add_parser("status", help="bảng trạng thái của một chỉ đạo")
     status.add_argument("ref", help="mã chỉ đạo hoặc số hiệu văn bản")

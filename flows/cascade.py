@@ -15,7 +15,6 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from uuid import UUID
 
 from prefect import flow, get_run_logger, task
@@ -23,24 +22,19 @@ from prefect.artifacts import TableArtifact, create_progress_artifact, update_pr
 from prefect.cache_policies import NO_CACHE
 from prefect.client.orchestration import get_client
 from prefect.runtime import flow_run
-from pydantic import Field
 
+from flows.forms import titled
 from models.cascade import child_key, implementing_spec, root_key
 from models.directive import Directive, DirectiveSpec
 from models.errors import InputError
+from models.files import write_atomic
 from models.org import OrgTree
 from models.records import DirectiveRecord
 from models.store import NewDirective, Store, home, spec_sha256
 from renderer import default_filename, render_bytes, safe_filename
-from renderer.package import write_atomic
 
 # Prefect's SQLite server serialises writes; more concurrency only adds 'database is locked'.
 BOARD_CONCURRENCY = 2
-
-
-def _title(default: Any, title: str, description: str | None = None) -> Any:
-    """A flow parameter with a Vietnamese title on the Prefect run form."""
-    return Field(default, description=description, json_schema_extra={"title": title})
 
 
 @dataclass(frozen=True)
@@ -227,14 +221,14 @@ def run_cascade(
 
 @flow(name="Phát hành chỉ đạo", log_prints=False)
 def issue_directive(
-    spec_path: str | None = _title(None, "Tệp mô tả văn bản (YAML)", "Đường dẫn tới tệp YAML"),
-    spec: DirectiveSpec | None = _title(None, "Nội dung văn bản", "Thay cho tệp YAML"),
-    auto_release: bool = _title(
+    spec_path: str | None = titled(None, "Tệp mô tả văn bản (YAML)", "Đường dẫn tới tệp YAML"),
+    spec: DirectiveSpec | None = titled(None, "Nội dung văn bản", "Thay cho tệp YAML"),
+    auto_release: bool = titled(
         False,
         "Phát hành ngay văn bản triển khai của cấp dưới",
         "Không chờ cơ quan thường trực duyệt",
     ),
-    lead_days: int = _title(
+    lead_days: int = titled(
         1, "Hạn nội bộ sớm hơn (ngày làm việc)", "Cấp dưới báo cáo sớm hơn hạn của đơn vị"
     ),
 ) -> CascadeResult:
@@ -261,9 +255,9 @@ def issue_directive(
 
 @flow(name="Phát hành văn bản triển khai")
 def release_directive(
-    ref: str = _title(..., "Mã hoặc số hiệu văn bản dự thảo"),
-    auto_release: bool = _title(False, "Phát hành ngay văn bản của các cấp dưới nữa"),
-    lead_days: int = _title(1, "Hạn nội bộ sớm hơn (ngày làm việc)"),
+    ref: str = titled(..., "Mã hoặc số hiệu văn bản dự thảo"),
+    auto_release: bool = titled(False, "Phát hành ngay văn bản của các cấp dưới nữa"),
+    lead_days: int = titled(1, "Hạn nội bộ sớm hơn (ngày làm việc)"),
 ) -> CascadeResult:
     """A coordinator releases a held implementing letter: its units get their assignments and
     its own governing units get their drafts."""

@@ -106,3 +106,57 @@ class AuditRecord(SQLModel, table=True):
     entity: str = Field(max_length=20)
     entity_key: str = Field(max_length=1100)
     detail: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class ReportRecord(SQLModel, table=True):
+    """A unit's report on its assignment (báo cáo kết quả), with its evidence files."""
+
+    __tablename__ = "report"
+
+    id: int | None = Field(default=None, primary_key=True)
+    assignment_id: int = Field(foreign_key="assignment.id", index=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    submitted_at: dt.datetime
+    late: bool
+    actor: str = Field(max_length=200)
+
+
+class EvidenceRecord(SQLModel, table=True):
+    """An evidence file (tài liệu kiểm chứng), stored once by the hash of its content."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (UniqueConstraint("report_id", "sha256"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="report.id", index=True)
+    sha256: str = Field(max_length=64)
+    filename: str
+    size: int
+    content_type: str = Field(max_length=120)
+
+
+class ReviewRecord(SQLModel, table=True):
+    """The coordinator's decision on a report: accepted, or returned for rework with a reason."""
+
+    __tablename__ = "review"
+
+    id: int | None = Field(default=None, primary_key=True)
+    assignment_id: int = Field(foreign_key="assignment.id", index=True)
+    decision: str = Field(max_length=16)
+    reason: str | None = Field(default=None, sa_column=Column(Text))
+    at: dt.datetime = Field(default_factory=_now)
+    actor: str = Field(max_length=200)
+
+
+class ExtensionRecord(SQLModel, table=True):
+    """An extension of an assignment's deadline (gia hạn), with its reason."""
+
+    __tablename__ = "extension"
+
+    id: int | None = Field(default=None, primary_key=True)
+    assignment_id: int = Field(foreign_key="assignment.id", index=True)
+    old_due_on: dt.date | None
+    new_due_on: dt.date
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    at: dt.datetime = Field(default_factory=_now)
+    actor: str = Field(max_length=200)

@@ -140,7 +140,7 @@ class Store:
                 statement.on_conflict_do_update(index_elements=["code"], set_=columns), rows
             )
             new = [u.code for u in org.walk() if u.code not in known]
-            self._audit(session, actor, "unit.created", "unit", new)
+            self.audit(session, actor, "unit.created", "unit", new)
         return len(new)
 
     # Directives ---------------------------------------------------------------------------
@@ -193,8 +193,8 @@ class Store:
             if assignments:
                 session.execute(insert(AssignmentRecord), assignments)
             created = [n.key for n in batch if n.key not in existing]
-            self._audit(session, actor, "directive.issued", "directive", created)
-            self._audit(session, actor, "assignment.created", "assignment", audit_keys)
+            self.audit(session, actor, "directive.issued", "directive", created)
+            self.audit(session, actor, "assignment.created", "assignment", audit_keys)
         return ids
 
     def _insert_directive(
@@ -274,8 +274,8 @@ class Store:
             self._assignments(session, current.id, current.key, directive, rows, audit_keys)
             if rows:
                 session.execute(insert(AssignmentRecord), rows)
-            self._audit(session, actor, "directive.released", "directive", [current.key])
-            self._audit(session, actor, "assignment.created", "assignment", audit_keys)
+            self.audit(session, actor, "directive.released", "directive", [current.key])
+            self.audit(session, actor, "assignment.created", "assignment", audit_keys)
 
     def cascade_root(self, record: DirectiveRecord) -> DirectiveRecord:
         with Session(self.engine) as session:
@@ -346,7 +346,7 @@ class Store:
                 rows,
             )
             keys = [f"{p}@{h}" for _, p, h in written]
-            self._audit(session, actor, "document.written", "document", keys)
+            self.audit(session, actor, "document.written", "document", keys)
 
     # Reading ---------------------------------------------------------------------------------
 
@@ -406,7 +406,7 @@ class Store:
                 rows.setdefault(unit, {})[label] = _state_text(state, deadline)
         return list(labels), [BoardRow(unit, states) for unit, states in rows.items()]
 
-    def _audit(
+    def audit(
         self, session: Session, actor: str, action: str, entity: str, keys: Sequence[str]
     ) -> None:
         if keys:

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import tempfile
 import unicodedata
 import zipfile
 from io import BytesIO
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 from renderer.layout import (
@@ -134,20 +131,6 @@ def docx_bytes(body: str, title: str, created: dt.date) -> bytes:
         for name, data in parts.items():
             archive.writestr(zipfile.ZipInfo(name, _EPOCH), data, zipfile.ZIP_DEFLATED, 1)
     return buffer.getvalue()
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside PATH and rename it: a reader (or a crash) never sees
-    a half-written document."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def safe_filename(text: str, suffix: str = ".docx") -> str:

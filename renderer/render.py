@@ -9,8 +9,9 @@ from lxml import etree
 
 from models.directive import Directive
 from models.errors import InputError
+from models.files import write_atomic
 from renderer import layout
-from renderer.package import docx_bytes, safe_filename, write_atomic
+from renderer.package import docx_bytes, safe_filename
 from renderer.templating import TEMPLATES, template
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)

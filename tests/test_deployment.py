@@ -52,3 +52,10 @@ def test_prefect_yaml_deploys_with_vietnamese_form_titles(prefect_api: str) -> N
         "lead_days": "Hạn nội bộ sớm hơn (ngày làm việc)",
     }
     assert forms["phat-hanh-van-ban-trien-khai"]["ref"] == "Mã hoặc số hiệu văn bản dự thảo"
+    assert forms["nop-bao-cao"] == {
+        "ref": "Mã hoặc số hiệu văn bản chỉ đạo",
+        "unit": "Mã đơn vị báo cáo",
+        "text": "Nội dung báo cáo",
+        "item": "Mục",
+        "files": "Tệp kiểm chứng",
+    }

@@ -1,0 +1,28 @@
+"""A unit submits its report through a Prefect form ("Nộp báo cáo")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import flow
+from prefect.runtime import flow_run
+
+from flows.forms import titled
+from models import assignments
+from models.evidence import read_evidence
+from models.store import Store
+
+
+@flow(name="Nộp báo cáo")
+def submit_report(
+    ref: str = titled(..., "Mã hoặc số hiệu văn bản chỉ đạo"),
+    unit: str = titled(..., "Mã đơn vị báo cáo"),
+    text: str = titled(..., "Nội dung báo cáo"),
+    item: str | None = titled(None, "Mục", "Chỉ cần khi đơn vị được giao nhiều mục"),
+    files: list[str] = titled([], "Tệp kiểm chứng", "Đường dẫn tệp trên máy chạy chidao"),
+) -> bool:
+    """Record a unit's report with its evidence files; returns whether it came late."""
+    store = Store.open()
+    target = assignments.find(store, ref, unit, item)
+    evidence = [read_evidence(Path(f), f"files[{i + 1}]") for i, f in enumerate(files)]
+    return assignments.submit_report(store, target, text, evidence, f"prefect:{flow_run.id}")

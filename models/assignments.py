@@ -1,0 +1,192 @@
+"""The life of an assignment: assigned → reported → accepted, or returned for rework; deadline
+extensions; lateness derived from the due day, never stored."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pendulum
+from sqlmodel import Session, col, select, update
+
+from models.calendar import ZONE, end_of_day
+from models.errors import InputError
+from models.evidence import Evidence, evidence_path
+from models.files import write_atomic
+from models.records import (
+    AssignmentRecord,
+    EvidenceRecord,
+    ExtensionRecord,
+    ItemRecord,
+    ReportRecord,
+    ReviewRecord,
+)
+from models.store import Store, home
+
+ASSIGNED, REPORTED, ACCEPTED, RETURNED = "assigned", "reported", "accepted", "returned"
+OPEN = (ASSIGNED, RETURNED)  # still owed: these can be late
+_STATE_NAMES = {
+    ASSIGNED: "đã giao, chưa báo cáo",
+    REPORTED: "đã báo cáo, chờ xem xét",
+    ACCEPTED: "đã được chấp nhận",
+    RETURNED: "bị trả lại để làm lại",
+}
+
+
+@dataclass(frozen=True)
+class AssignmentRef:
+    id: int
+    directive: str
+    label: str
+    unit: str
+    state: str
+    due_on: dt.date | None
+
+
+def is_overdue(state: str, due_on: dt.date | None, as_of: pendulum.DateTime) -> bool:
+    return state in OPEN and due_on is not None and as_of >= end_of_day(due_on)
+
+
+def find(store: Store, ref: str, unit: str, label: str | None = None) -> AssignmentRef:
+    """UNIT's assignment under directive REF (key or number), on item LABEL if it has several."""
+    directive = store.lookup(ref)
+    with Session(store.engine) as session:
+        statement = (
+            select(AssignmentRecord, ItemRecord.label)
+            .join(ItemRecord, col(ItemRecord.id) == col(AssignmentRecord.item_id))
+            .where(
+                AssignmentRecord.directive_id == directive.id, AssignmentRecord.unit_code == unit
+            )
+        )
+        found = [
+            (a, item_label)
+            for a, item_label in session.exec(statement)
+            if label is None or item_label == label
+        ]
+    if len(found) != 1:
+        labels = ", ".join(sorted(x for _, x in found)) or "không có"
+        message = (
+            f"đơn vị không được giao việc trong chỉ đạo {directive.reference}"
+            if not found
+            else f"đơn vị có nhiều mục ({labels}); hãy chọn mục bằng --item"
+        )
+        raise InputError.one("(dòng lệnh)", "UNIT" if not found else "--item", unit, message)
+    assignment, item_label = found[0]
+    assert assignment.id is not None
+    return AssignmentRef(
+        assignment.id, directive.key, item_label, unit, assignment.state, assignment.due_on
+    )
+
+
+def _transition(
+    session: Session, target: AssignmentRef, allowed: Sequence[str], new_state: str
+) -> None:
+    """Change state only from ALLOWED, atomically: of two concurrent calls one wins."""
+    result = session.exec(  # type: ignore[call-overload]
+        update(AssignmentRecord)
+        .where(col(AssignmentRecord.id) == target.id, col(AssignmentRecord.state).in_(allowed))
+        .values(state=new_state)
+    )
+    if result.rowcount != 1:
+        current = session.get(AssignmentRecord, target.id)
+        state = current.state if current else "?"
+        raise InputError.one(
+            "(cơ sở dữ liệu)",
+            "trạng thái",
+            _STATE_NAMES.get(state, state),
+            f"không thể chuyển sang «{_STATE_NAMES[new_state]}» từ trạng thái hiện tại",
+        )
+
+
+def submit_report(
+    store: Store,
+    target: AssignmentRef,
+    text: str,
+    evidence: Sequence[Evidence],
+    actor: str,
+    at: pendulum.DateTime | None = None,
+) -> bool:
+    """Record UNIT's report; returns whether it came late. Evidence files are stored first
+    (by content hash, so a re-sent file is one file), then the report in one transaction."""
+    if not text.strip():
+        raise InputError.one("(dòng lệnh)", "--text", text, "nội dung báo cáo không được để trống")
+    submitted = at or pendulum.now(ZONE)
+    late = target.due_on is not None and submitted >= end_of_day(target.due_on)
+    folder = home() / "evidence"
+    for item in evidence:
+        path = evidence_path(folder, item)
+        if not path.is_file():  # stored by content: the same bytes are kept once
+            write_atomic(path, item.data)
+    with store.session() as session:
+        _transition(session, target, (ASSIGNED, RETURNED), REPORTED)
+        report = ReportRecord(
+            assignment_id=target.id, text=text, submitted_at=submitted, late=late, actor=actor
+        )
+        session.add(report)
+        session.flush()
+        assert report.id is not None
+        unique = {e.sha256: e for e in evidence}.values()
+        session.add_all(
+            EvidenceRecord(
+                report_id=report.id,
+                sha256=e.sha256,
+                filename=e.filename,
+                size=e.size,
+                content_type=e.content_type,
+            )
+            for e in unique
+        )
+        store.audit(session, actor, "assignment.reported", "assignment", [_key(target)])
+    return late
+
+
+def review(
+    store: Store, target: AssignmentRef, accept: bool, reason: str | None, actor: str
+) -> None:
+    """Accept a report, or return it for rework with a reason."""
+    if not accept and not (reason and reason.strip()):
+        raise InputError.one("(dòng lệnh)", "--reason", reason, "trả lại phải ghi rõ lý do")
+    decision = ACCEPTED if accept else RETURNED
+    with store.session() as session:
+        _transition(session, target, (REPORTED,), decision)
+        session.add(
+            ReviewRecord(assignment_id=target.id, decision=decision, reason=reason, actor=actor)
+        )
+        store.audit(session, actor, f"assignment.{decision}", "assignment", [_key(target)])
+
+
+def extend(store: Store, target: AssignmentRef, until: dt.date, reason: str, actor: str) -> None:
+    """Extend the deadline (gia hạn) of work still owed; the new due day must be later."""
+    if not reason.strip():
+        raise InputError.one("(dòng lệnh)", "--reason", reason, "gia hạn phải ghi rõ lý do")
+    if target.due_on is not None and until <= target.due_on:
+        message = f"hạn mới phải sau hạn hiện tại ({target.due_on.isoformat()})"
+        raise InputError.one("(dòng lệnh)", "--until", until.isoformat(), message)
+    with store.session() as session:
+        result = session.exec(  # type: ignore[call-overload]
+            update(AssignmentRecord)
+            .where(
+                col(AssignmentRecord.id) == target.id,
+                col(AssignmentRecord.state).in_(OPEN),
+                col(AssignmentRecord.due_on) == target.due_on,
+            )
+            .values(due_on=until)
+        )
+        if result.rowcount != 1:
+            message = "chỉ gia hạn được việc chưa báo cáo, và hạn vừa bị thay đổi bởi người khác"
+            raise InputError.one("(cơ sở dữ liệu)", "trạng thái", target.state, message)
+        session.add(
+            ExtensionRecord(
+                assignment_id=target.id,
+                old_due_on=target.due_on,
+                new_due_on=until,
+                reason=reason,
+                actor=actor,
+            )
+        )
+        store.audit(session, actor, "assignment.extended", "assignment", [_key(target)])
+
+
+def _key(target: AssignmentRef) -> str:
+    return f"{target.directive}#{target.label}#{target.unit}"

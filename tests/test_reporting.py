@@ -1,0 +1,184 @@
+"""Units report on their assignments; the coordinator accepts, returns or extends. Every change
+is audited, lateness is derived from the due day, and no state can be reached twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from pathlib import Path
+
+import pendulum
+import pytest
+from sqlmodel import Session, select
+
+from chidao.cli import main
+from flows.cascade import issue_directive
+from flows.reporting import submit_report
+from models import assignments
+from models.calendar import ZONE
+from models.errors import InputError
+from models.records import AuditRecord, EvidenceRecord, ExtensionRecord, ReportRecord
+from models.store import Store, home
+from tests.conftest import EXAMPLES
+
+pytestmark = pytest.mark.usefixtures("prefect_api")
+
+LETTER = "2371/UBND-TTHC"  # Sở Tư pháp must report before 20/5/2024 (due end of 19/5)
+
+
+@pytest.fixture
+def store(database: str) -> Store:
+    issue_directive(spec_path=str(EXAMPLES / "quang-ngai-2371.yaml"), auto_release=False)
+    return Store.open()
+
+
+def _evidence(tmp_path: Path, name: str = "bao-cao.pdf", data: bytes = b"%PDF-1.4 ...") -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def _state(store: Store, unit: str) -> str:
+    return assignments.find(store, LETTER, unit).state
+
+
+def test_a_report_on_time_with_evidence_is_recorded_and_audited(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pdf = _evidence(tmp_path)
+    args = ["report", LETTER, "qng.stp", "--text", "Đã rà soát 12 tiêu chí", "--file", str(pdf)]
+    assert main([*args, "--file", str(pdf), "--at", "2024-05-17T16:00"]) == 0
+    assert "Đã nhận báo cáo của qng.stp, mục 1. (đúng hạn)" in capsys.readouterr().out
+    assert _state(store, "qng.stp") == "reported"
+    with Session(store.engine) as session:
+        report = session.exec(select(ReportRecord)).one()
+        assert report.late is False and report.text == "Đã rà soát 12 tiêu chí"
+        evidence = session.exec(select(EvidenceRecord)).all()
+        actions = [a.action for a in session.exec(select(AuditRecord))]
+    assert len(evidence) == 1  # the same file twice is one piece of evidence
+    stored = home() / "evidence" / evidence[0].sha256[:2] / evidence[0].sha256
+    assert stored.read_bytes() == pdf.read_bytes()
+    assert "assignment.reported" in actions
+
+
+def test_a_report_sent_on_the_day_of_trước_ngày_is_late(store: Store) -> None:
+    target = assignments.find(store, LETTER, "qng.stp")
+    at = pendulum.datetime(2024, 5, 20, 8, 0, tz=ZONE)
+    assert assignments.submit_report(store, target, "Báo cáo", [], "test", at) is True
+
+
+def test_overdue_is_derived_from_the_due_day_and_the_state(store: Store) -> None:
+    target = assignments.find(store, LETTER, "qng.stp")
+    before = pendulum.datetime(2024, 5, 19, 23, 59, tz=ZONE)
+    after = pendulum.datetime(2024, 5, 20, 0, 0, tz=ZONE)
+    assert not assignments.is_overdue(target.state, target.due_on, before)
+    assert assignments.is_overdue(target.state, target.due_on, after)
+    assert not assignments.is_overdue("reported", target.due_on, after)
+
+
+def test_review_accepts_or_returns_and_a_returned_report_can_be_sent_again(
+    store: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["report", LETTER, "qng.stp", "--text", "Lần 1"]) == 0
+    assert main(["return", LETTER, "qng.stp", "--reason", "Thiếu số liệu quý I"]) == 0
+    assert _state(store, "qng.stp") == "returned"
+    assert main(["report", LETTER, "qng.stp", "--text", "Lần 2, đủ số liệu"]) == 0
+    assert main(["accept", LETTER, "qng.stp"]) == 0
+    assert _state(store, "qng.stp") == "accepted"
+    capsys.readouterr()
+    assert main(["report", LETTER, "qng.stp", "--text", "Lần 3"]) == 2
+    err = capsys.readouterr().err
+    assert "trạng thái" in err and "đã được chấp nhận" in err
+
+
+def test_an_extension_moves_the_due_day_with_its_reason(
+    store: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["extend", LETTER, "qng.stp", "--until", "2024-05-24", "--reason", "Chờ số liệu"]
+    assert main(args) == 0
+    assert "đến hết ngày 24/5/2024" in capsys.readouterr().out
+    target = assignments.find(store, LETTER, "qng.stp")
+    assert target.due_on == dt.date(2024, 5, 24)
+    with Session(store.engine) as session:
+        extension = session.exec(select(ExtensionRecord)).one()
+    assert (extension.old_due_on, extension.reason) == (dt.date(2024, 5, 19), "Chờ số liệu")
+    earlier = ["extend", LETTER, "qng.stp", "--until", "2024-05-20", "--reason", "x"]
+    assert main(earlier) == 2
+    assert "hạn mới phải sau hạn hiện tại (2024-05-24)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("args", "field", "words"),
+    [
+        (["report", LETTER, "qng.khong-co", "--text", "x"], "UNIT", "không được giao việc"),
+        (["report", LETTER, "qng.snv", "--text", "x"], "--item", "nhiều mục (1., 3.)"),
+        (["report", LETTER, "qng.stp", "--text", "  "], "--text", "không được để trống"),
+        (["report", LETTER, "qng.stp", "--text", "x", "--at", "hôm qua"], "--at", "thời điểm"),
+        (
+            ["extend", LETTER, "qng.stp", "--until", "2024-02-30", "--reason", "x"],
+            "--until",
+            "ngày",
+        ),
+        (["return", LETTER, "qng.stp", "--reason", "x"], "trạng thái", "không thể chuyển"),
+        (["accept", "9999/KHONG", "qng.stp"], "REF", "không có chỉ đạo"),
+    ],
+)
+def test_bad_requests_are_refused_in_vietnamese(
+    store: Store, args: list[str], field: str, words: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = store.counts()
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert f"«{field}»" in err and words in err
+    assert store.counts() == before
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "words"),
+    [
+        ("bao-cao.exe", b"MZ", "loại tệp không được nhận"),
+        ("rong.pdf", b"", "tệp rỗng"),
+        ("lon.pdf", b"0" * (20 * 1024 * 1024 + 1), "tệp quá lớn"),
+    ],
+)
+def test_evidence_outside_the_limits_is_refused_and_nothing_is_stored(
+    store: Store,
+    tmp_path: Path,
+    name: str,
+    data: bytes,
+    words: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = _evidence(tmp_path, name, data)
+    assert main(["report", LETTER, "qng.stp", "--text", "x", "--file", str(path)]) == 2
+    assert words in capsys.readouterr().err
+    assert _state(store, "qng.stp") == "assigned"
+    assert not (home() / "evidence").exists()
+
+
+def test_two_simultaneous_reports_record_exactly_one(store: Store) -> None:
+    target = assignments.find(store, LETTER, "qng.stp")
+    outcomes: list[str] = []
+
+    def send(n: int) -> None:
+        try:
+            assignments.submit_report(store, target, f"Báo cáo {n}", [], f"test-{n}")
+            outcomes.append("ok")
+        except InputError:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["ok"] + ["refused"] * 7
+    with Session(store.engine) as session:
+        assert len(session.exec(select(ReportRecord)).all()) == 1
+
+
+def test_a_report_through_the_prefect_form(store: Store, tmp_path: Path) -> None:
+    pdf = _evidence(tmp_path)
+    late = submit_report(ref=LETTER, unit="qng.snv", item="1.", text="Đã xong", files=[str(pdf)])
+    assert late is True  # sent today, long after May 2024
+    assert assignments.find(store, LETTER, "qng.snv", "1.").state == "reported"
