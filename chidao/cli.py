@@ -152,6 +152,22 @@ def _extend(args: argparse.Namespace) -> int:
     return 0
 
 
+def _escalate(args: argparse.Namespace) -> int:
+    day = args.as_of and _parse(args.as_of, "--as-of", dt.date.fromisoformat, "ngày YYYY-MM-DD")
+    Store.open()  # the database must be usable before Prefect starts
+    _embedded_prefect()
+    from flows.escalation import scan_deadlines
+
+    result = scan_deadlines(as_of=day or None)
+    print(
+        f"Quét hạn ngày {short_date(result.day)}: nhắc hạn {result.taken['remind']}, "
+        f"đôn đốc {result.taken['urge']}, báo cáo cấp trên {result.taken['escalate']} việc mới."
+    )
+    for path in result.documents:
+        print(f"  {path}")
+    return 0
+
+
 def _status(args: argparse.Namespace) -> int:
     store = Store.open()
     record = store.lookup(args.ref)
@@ -262,6 +278,10 @@ def _parser() -> argparse.ArgumentParser:
     extension.add_argument("--until", required=True, help="hạn mới (YYYY-MM-DD), tính hết ngày")
     extension.add_argument("--reason", required=True, help="lý do gia hạn")
     extension.set_defaults(run=_extend)
+
+    escalate = commands.add_parser("escalate", help="quét hạn: nhắc, đôn đốc, báo cáo cấp trên")
+    escalate.add_argument("--as-of", help="ngày quét (YYYY-MM-DD), để mô phỏng; mặc định hôm nay")
+    escalate.set_defaults(run=_escalate)
 
     status = commands.add_parser("status", help="bảng trạng thái của một chỉ đạo")
     status.add_argument("ref", help="mã chỉ đạo hoặc số hiệu văn bản")

@@ -49,16 +49,34 @@ class DocumentKind(StrEnum):
 
     CONG_VAN = "cong_van"
     KE_HOACH = "ke_hoach"
+    BAO_CAO = "bao_cao"
 
     @property
     def label(self) -> str:
-        """As written in running text: 'Công văn', 'Kế hoạch'."""
-        return {"cong_van": "Công văn", "ke_hoach": "Kế hoạch"}[self.value]
+        """As written in running text: 'Công văn', 'Kế hoạch', 'Báo cáo'."""
+        return {"cong_van": "Công văn", "ke_hoach": "Kế hoạch", "bao_cao": "Báo cáo"}[self.value]
 
     @property
     def abbreviation(self) -> str | None:
         """Kind code in the symbol ('KH-UBND'); a công văn has none (ND 30, Phụ lục III)."""
-        return {"cong_van": None, "ke_hoach": "KH"}[self.value]
+        return {"cong_van": None, "ke_hoach": "KH", "bao_cao": "BC"}[self.value]
+
+
+class Ladder(_Strict):
+    """The escalation ladder (thang đôn đốc), in working days around an assignment's due day."""
+
+    remind_before: int = Field(2, ge=0, title="Nhắc hạn trước (ngày làm việc)")
+    urge_after: int = Field(1, ge=1, title="Công văn đôn đốc sau hạn (ngày làm việc)")
+    escalate_after: int = Field(5, ge=1, title="Báo cáo cấp trên sau hạn (ngày làm việc)")
+    new_deadline_days: int = Field(3, ge=1, title="Hạn mới trong công văn đôn đốc (ngày làm việc)")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Ladder:
+        if self.escalate_after <= self.urge_after:
+            raise ValueError(
+                "báo cáo cấp trên phải sau công văn đôn đốc (escalate_after > urge_after)"
+            )
+        return self
 
 
 class Deadline(_Strict):
@@ -249,6 +267,7 @@ class DirectiveSpec(_Strict):
     closing: Text | None = Field(None, title="Đoạn kết")
     signer: Signer = Field(title="Người ký")
     distribution: list[Text] = Field(default_factory=list, title="Nơi nhận")
+    escalation: Ladder | None = Field(None, title="Thang đôn đốc", description="mặc định nếu trống")
     archive: list[Text] | None = Field(
         None, title="Lưu", description="mặc định: VT, đơn vị soạn thảo"
     )

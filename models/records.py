@@ -45,6 +45,7 @@ class DirectiveRecord(SQLModel, table=True):
     state: str = Field(max_length=16, description="draft (held) or released")
     spec_json: str = Field(sa_column=Column(Text, nullable=False))
     spec_sha256: str = Field(max_length=64)
+    ladder: str | None = Field(default=None, description="escalation ladder (JSON); None: default")
     org_path: str
     created_at: dt.datetime = Field(default_factory=_now)
     released_at: dt.datetime | None = None
@@ -160,3 +161,31 @@ class ExtensionRecord(SQLModel, table=True):
     reason: str = Field(sa_column=Column(Text, nullable=False))
     at: dt.datetime = Field(default_factory=_now)
     actor: str = Field(max_length=200)
+
+
+class ReminderRecord(SQLModel, table=True):
+    """One rung of the escalation ladder taken for one assignment: remind, urge or escalate.
+    The unique key makes each rung happen once, whatever runs overlap."""
+
+    __tablename__ = "reminder"
+    __table_args__ = (UniqueConstraint("assignment_id", "step"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    assignment_id: int = Field(foreign_key="assignment.id", index=True)
+    step: str = Field(max_length=16)
+    day: dt.date = Field(index=True, description="the escalation pass's date (as of)")
+    actor: str = Field(max_length=200)
+
+
+class NoticeRecord(SQLModel, table=True):
+    """A document an escalation pass wrote: one per kind, coordinator and day."""
+
+    __tablename__ = "notice"
+    __table_args__ = (UniqueConstraint("kind", "coordinator_code", "day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)
+    coordinator_code: str = Field(foreign_key="unit.code", max_length=80)
+    day: dt.date
+    path: str
+    sha256: str = Field(max_length=64)

@@ -28,6 +28,7 @@ from models.records import (
     DirectiveRecord,
     DocumentRecord,
     ItemRecord,
+    NoticeRecord,
     UnitRecord,
 )
 
@@ -112,7 +113,7 @@ class Store:
         with Session(self.engine) as session, session.begin():
             yield session
 
-    def _insert_ignoring_duplicates(self, table: Any) -> Any:
+    def insert_ignoring_duplicates(self, table: Any) -> Any:
         return self._dialect.insert(table).on_conflict_do_nothing()
 
     # Organisation -----------------------------------------------------------------------------
@@ -217,6 +218,7 @@ class Store:
             state="released" if new.released else "draft",
             spec_json=d.spec.model_dump_json(),
             spec_sha256=spec_sha256(d),
+            ladder=d.spec.escalation.model_dump_json() if d.spec.escalation else None,
             org_path=d.org.source,
             released_at=dt.datetime.now(dt.UTC) if new.released else None,
         )
@@ -347,6 +349,22 @@ class Store:
             )
             keys = [f"{p}@{h}" for _, p, h in written]
             self.audit(session, actor, "document.written", "document", keys)
+
+    def record_notice(
+        self, kind: str, coordinator: str, day: dt.date, path: Path, sha256: str, actor: str
+    ) -> None:
+        """Upsert: a pass that saw more claims rewrites the day's letter with all of them."""
+        with self.session() as session:
+            statement = self._dialect.insert(NoticeRecord).values(
+                kind=kind, coordinator_code=coordinator, day=day, path=str(path), sha256=sha256
+            )
+            session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["kind", "coordinator_code", "day"],
+                    set_={"path": statement.excluded.path, "sha256": statement.excluded.sha256},
+                )
+            )
+            self.audit(session, actor, f"notice.{kind}", "notice", [f"{path}@{sha256}"])
 
     # Reading ---------------------------------------------------------------------------------
 

@@ -1,0 +1,94 @@
+"""The escalation pass "Quét hạn": scheduled on weekday mornings, or run for a simulated date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pendulum
+from prefect import flow, task
+from prefect.artifacts import create_table_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
+
+from flows.forms import titled
+from models import escalation
+from models.calendar import ZONE
+from models.directive import Directive, Ladder
+from models.files import write_atomic
+from models.org import OrgTree
+from models.store import Store, home
+from renderer import render_bytes
+
+_NOTICES = {escalation.URGE: "don-doc", escalation.ESCALATE: "bao-cao-cham"}
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    day: dt.date
+    taken: dict[str, int]
+    documents: list[str]
+
+
+def _actor() -> str:
+    return f"prefect:{flow_run.id}" if flow_run.id else "chidao"
+
+
+@cache
+def _org(path: str) -> OrgTree:
+    return OrgTree.load(Path(path))
+
+
+@task(name="Nhận các bậc đôn đốc", cache_policy=NO_CACHE)
+def take_rungs(day: dt.date) -> dict[str, int]:
+    return escalation.claim(Store.open(), day, _actor())
+
+
+@task(name="Viết công văn đôn đốc và báo cáo", cache_policy=NO_CACHE)
+def write_notices(day: dt.date) -> list[str]:
+    """One công văn đôn đốc per coordinator per day, one escalation report per coordinator per
+    day — each written from every rung taken that day, so overlapping passes converge."""
+    store = Store.open()
+    written = []
+    for step, kind in _NOTICES.items():
+        for coordinator, lates in escalation.late_on(store, day, step).items():
+            org = _org(lates[0].directive.org_path)
+            if step == escalation.URGE:
+                raw = lates[0].directive.ladder
+                ladder = Ladder.model_validate_json(raw) if raw else Ladder()
+                spec = escalation.urging_letter(
+                    org, coordinator, lates, day, ladder, store.calendar
+                )
+            else:
+                spec = escalation.escalation_report(org, coordinator, lates, day)
+            data = render_bytes(Directive(spec, org, f"{kind}:{coordinator}:{day}"))
+            path = home() / "documents" / kind / day.isoformat() / f"{coordinator}.docx"
+            write_atomic(path, data)
+            sha = hashlib.sha256(data).hexdigest()
+            store.record_notice(kind, coordinator, day, path, sha, _actor())
+            written.append(str(path))
+    return written
+
+
+@flow(name="Quét hạn")
+def scan_deadlines(
+    as_of: dt.date | None = titled(None, "Ngày quét", "Mặc định: hôm nay (giờ Việt Nam)"),
+) -> ScanResult:
+    """Remind units before their due day, urge the late ones, and report those still late."""
+    day = as_of or pendulum.now(ZONE).date()
+    taken = take_rungs(day)
+    documents = write_notices(day)
+    names = {
+        escalation.REMIND: "Nhắc hạn",
+        escalation.URGE: "Đôn đốc",
+        escalation.ESCALATE: "Báo cáo cấp trên",
+    }
+    create_table_artifact(
+        table=[{"Bậc": names[step], "Số việc mới": str(n)} for step, n in taken.items()],
+        key="quet-han",
+        description=f"Quét hạn ngày {day.strftime('%d/%m/%Y')}: {len(documents)} văn bản",
+    )
+    return ScanResult(day, taken, documents)
