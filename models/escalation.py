@@ -64,18 +64,21 @@ def claim(store: Store, as_of: dt.date, actor: str) -> dict[str, int]:
                 col(DirectiveRecord.ladder) == raw if raw else col(DirectiveRecord.ladder).is_(None)
             )
             for step, window in _windows(ladder, as_of, store.calendar).items():
+                taken_already = (
+                    select(literal(1))
+                    .where(col(ReminderRecord.assignment_id) == col(AssignmentRecord.id))
+                    .where(col(ReminderRecord.step) == step)
+                    .exists()
+                )
                 chosen = (
-                    select(
-                        col(AssignmentRecord.id),
-                        literal(step),
-                        literal(as_of),
-                        literal(actor),
-                    )
+                    select(col(AssignmentRecord.id), literal(step), literal(as_of), literal(actor))
                     .join(
                         DirectiveRecord,
                         col(DirectiveRecord.id) == col(AssignmentRecord.directive_id),
                     )
                     .where(col(AssignmentRecord.state).in_(OPEN), same_ladder, window)
+                    # Skip rungs already taken; the unique key still guards concurrent passes.
+                    .where(~taken_already)
                 )
                 statement = store.insert_ignoring_duplicates(ReminderRecord).from_select(
                     ["assignment_id", "step", "day", "actor"], chosen

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -69,7 +69,11 @@ class AssignmentRecord(SQLModel, table=True):
     """One unit's duty on one task (giao nhiệm vụ), with its due date."""
 
     __tablename__ = "assignment"
-    __table_args__ = (UniqueConstraint("item_id", "unit_code"),)
+    __table_args__ = (
+        UniqueConstraint("item_id", "unit_code"),
+        # The escalation pass reads open work by due day.
+        Index("ix_assignment_state_due_on", "state", "due_on"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     directive_id: int = Field(foreign_key="directive.id", index=True)
@@ -168,10 +172,11 @@ class ReminderRecord(SQLModel, table=True):
     The unique key makes each rung happen once, whatever runs overlap."""
 
     __tablename__ = "reminder"
+    # Also serves lookups by assignment: no separate index on assignment_id.
     __table_args__ = (UniqueConstraint("assignment_id", "step"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    assignment_id: int = Field(foreign_key="assignment.id", index=True)
+    assignment_id: int = Field(foreign_key="assignment.id")
     step: str = Field(max_length=16)
     day: dt.date = Field(index=True, description="the escalation pass's date (as of)")
     actor: str = Field(max_length=200)
