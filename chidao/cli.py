@@ -168,6 +168,16 @@ def _escalate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _synthesize(args: argparse.Namespace) -> int:
+    day = args.as_of and _parse(args.as_of, "--as-of", dt.date.fromisoformat, "ngày YYYY-MM-DD")
+    Store.open().lookup(args.ref)  # refuse an unknown directive before Prefect starts
+    _embedded_prefect()
+    from flows.synthesis import synthesize
+
+    print(f"Đã viết báo cáo tổng hợp: {synthesize(ref=args.ref, as_of=day or None)}")
+    return 0
+
+
 def _status(args: argparse.Namespace) -> int:
     store = Store.open()
     record = store.lookup(args.ref)
@@ -282,6 +292,11 @@ def _parser() -> argparse.ArgumentParser:
     escalate = commands.add_parser("escalate", help="quét hạn: nhắc, đôn đốc, báo cáo cấp trên")
     escalate.add_argument("--as-of", help="ngày quét (YYYY-MM-DD), để mô phỏng; mặc định hôm nay")
     escalate.set_defaults(run=_escalate)
+
+    synthesis = commands.add_parser("synthesize", help="viết báo cáo tổng hợp của một chỉ đạo")
+    synthesis.add_argument("ref", help="mã chỉ đạo hoặc số hiệu văn bản")
+    synthesis.add_argument("--as-of", help="tổng hợp đến ngày (YYYY-MM-DD); mặc định hôm nay")
+    synthesis.set_defaults(run=_synthesize)
 
     status = commands.add_parser("status", help="bảng trạng thái của một chỉ đạo")
     status.add_argument("ref", help="mã chỉ đạo hoặc số hiệu văn bản")

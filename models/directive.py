@@ -240,6 +240,9 @@ class Section(_Strict):
 
     heading: Text = Field(title="Tiêu đề")
     paragraphs: Paragraphs = Field(default_factory=list, title="Các đoạn")
+    table: list[list[str]] = Field(
+        default_factory=list, title="Bảng", description="dòng đầu: tiêu đề"
+    )
     sections: list[Section] = Field(default_factory=list, title="Phần con")
 
 

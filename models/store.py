@@ -321,21 +321,26 @@ class Store:
 
     # Documents -------------------------------------------------------------------------------
 
-    def documents(self, directive_ids: Iterable[int]) -> dict[int, DocumentRecord]:
+    def documents(
+        self, directive_ids: Iterable[int], kind: str = "directive"
+    ) -> dict[int, DocumentRecord]:
         with Session(self.engine) as session:
             statement = select(DocumentRecord).where(
                 col(DocumentRecord.directive_id).in_(list(directive_ids)),
-                DocumentRecord.kind == "directive",
+                DocumentRecord.kind == kind,
             )
             return {d.directive_id: d for d in session.exec(statement)}
 
-    def record_documents(self, written: Sequence[tuple[int, Path, str]], actor: str) -> None:
-        """Upsert (directive id, path, sha256) rows: a re-rendered draft replaces its entry."""
+    def record_documents(
+        self, written: Sequence[tuple[int, Path, str]], actor: str, kind: str = "directive"
+    ) -> None:
+        """Upsert (directive id, path, sha256) rows of KIND (the letter itself, or its synthesis
+        report): a re-rendered document replaces its entry."""
         if not written:
             return
         now = dt.datetime.now(dt.UTC)
         rows = [
-            {"directive_id": i, "kind": "directive", "path": str(p), "sha256": h, "created_at": now}
+            {"directive_id": i, "kind": kind, "path": str(p), "sha256": h, "created_at": now}
             for i, p, h in written
         ]
         with self.session() as session:

@@ -98,6 +98,7 @@ LOOKS: dict[str, Look] = {
     "note": Look(size=13, italic=True, align="center", after=240),
     "cell": Look(size=12, align="left", before=40, after=40),
     "cell-header": Look(size=12, bold=True, align="center", before=40, after=40),
+    "caption": Look(size=12, italic=True, align="center", after=120),
 }
 
 
@@ -200,18 +201,58 @@ def _closing_block(el: etree._Element) -> str:
     return paragraph(None, "p") + table(CLOSING_COLUMNS, [[left, right]], borders=False)
 
 
+def _shares(rows: list[etree._Element]) -> list[int]:
+    """Column widths by the longest text in each column, within 4 to 40 characters."""
+    longest: dict[int, int] = {}
+    for row in rows:
+        for i, cell in enumerate(row.findall("cell")):
+            longest[i] = max(longest.get(i, 0), len("".join(cell.itertext())))
+    return [min(max(longest[i], 4), 40) for i in sorted(longest)] or [1]
+
+
+def _data_table(tab: etree._Element) -> str:
+    """A bordered table; column widths from `widths` shares, else from the content."""
+    rows = tab.findall("row")
+    shares = [int(x) for x in tab.get("widths", "").split(",") if x] or _shares(rows)
+    widths = tuple(TEXT_WIDTH * share // sum(shares) for share in shares)
+    cells = []
+    for row in rows:
+        role = "cell-header" if row.get("header") else "cell"
+        cells.append([paragraph(cell, role) for cell in row.findall("cell")])
+    return table(widths, cells, borders=True)
+
+
 def _appendix(el: etree._Element) -> str:
     out = [paragraph(el.find("title"), "appendix-title")]
     out += [paragraph(child, child.tag) for child in el if child.tag in ("title-subject", "note")]
-    tab = el.find("table")
-    shares = [int(x) for x in tab.get("widths", "").split(",")]
-    widths = tuple(TEXT_WIDTH * s // sum(shares) for s in shares)
-    rows = []
-    for row in tab.findall("row"):
-        role = "cell-header" if row.get("header") else "cell"
-        rows.append([paragraph(cell, role) for cell in row.findall("cell")])
-    out.append(table(widths, rows, borders=True))
+    out.append(_data_table(el.find("table")))
     return "".join(out)
+
+
+_EMU_PER_CM = 360000
+
+
+def _figure(el: etree._Element) -> str:
+    """An inline picture; its relationship id and size come from the renderer."""
+    ref = el.get("ref", "")
+    number = int(ref.removeprefix("rIdFig") or 0)
+    cx = round(float(el.get("width", "0")) * _EMU_PER_CM)
+    cy = round(float(el.get("height", "0")) * _EMU_PER_CM)
+    picture = (
+        '<pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+        f'<pic:nvPicPr><pic:cNvPr id="{number}" name="bieu-do-{number}.png"/><pic:cNvPicPr/>'
+        f'</pic:nvPicPr><pic:blipFill><a:blip r:embed="{ref}"/><a:stretch><a:fillRect/>'
+        f'</a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/>'
+        f'<a:ext cx="{cx}" cy="{cy}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/>'
+        "</a:prstGeom></pic:spPr></pic:pic>"
+    )
+    return (
+        f'<w:p>{_CENTER.ppr}<w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0">'
+        f'<wp:extent cx="{cx}" cy="{cy}"/><wp:docPr id="{number}" name="Biểu đồ {number}"/>'
+        '<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+        '<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+        f"{picture}</a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>"
+    )
 
 
 _BLOCKS: dict[str, Callable[[etree._Element], str]] = {
@@ -219,6 +260,8 @@ _BLOCKS: dict[str, Callable[[etree._Element], str]] = {
     "recipients": _recipients,
     "closing-block": _closing_block,
     "appendix": _appendix,
+    "table": _data_table,
+    "figure": _figure,
 }
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import unicodedata
 import zipfile
+from collections.abc import Sequence
 from io import BytesIO
 from xml.sax.saxutils import escape
 
@@ -40,6 +41,7 @@ _STATIC = {
     '<Default Extension="rels" '
     'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
     '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Default Extension="png" ContentType="image/png"/>'
     f'<Override PartName="/word/document.xml" ContentType="{_WML}.document.main+xml"/>'
     f'<Override PartName="/word/styles.xml" ContentType="{_WML}.styles+xml"/>'
     f'<Override PartName="/word/settings.xml" ContentType="{_WML}.settings+xml"/>'
@@ -55,12 +57,6 @@ _STATIC = {
     '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/'
     'relationships/metadata/core-properties" Target="docProps/core.xml"/>'
     f'<Relationship Id="rId3" Type="{_DOC_REL}/extended-properties" Target="docProps/app.xml"/>'
-    "</Relationships>",
-    "word/_rels/document.xml.rels": _HEAD + f'<Relationships xmlns="{_PKG_RELS}">'
-    f'<Relationship Id="rId1" Type="{_DOC_REL}/styles" Target="styles.xml"/>'
-    f'<Relationship Id="rId2" Type="{_DOC_REL}/settings" Target="settings.xml"/>'
-    f'<Relationship Id="rId3" Type="{_DOC_REL}/header" Target="header1.xml"/>'
-    f'<Relationship Id="rId4" Type="{_DOC_REL}/header" Target="header2.xml"/>'
     "</Relationships>",
     "word/styles.xml": _HEAD + f'<w:styles xmlns:w="{_W}">'
     f"<w:docDefaults><w:rPrDefault><w:rPr>{_FONTS}"
@@ -94,6 +90,20 @@ _STATIC = {
 }
 _STATIC_BYTES = {name: text.encode("utf-8") for name, text in _STATIC.items()}
 
+_DOCUMENT_RELS = (
+    f'<Relationship Id="rId1" Type="{_DOC_REL}/styles" Target="styles.xml"/>'
+    f'<Relationship Id="rId2" Type="{_DOC_REL}/settings" Target="settings.xml"/>'
+    f'<Relationship Id="rId3" Type="{_DOC_REL}/header" Target="header1.xml"/>'
+    f'<Relationship Id="rId4" Type="{_DOC_REL}/header" Target="header2.xml"/>'
+)
+_WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+
+
+def figure_ref(number: int) -> str:
+    """The relationship id of the NUMBER-th figure (from 1), as layout refers to it."""
+    return f"rIdFig{number}"
+
+
 _SECTION = (
     '<w:sectPr><w:headerReference w:type="default" r:id="rId3"/>'
     '<w:headerReference w:type="first" r:id="rId4"/>'
@@ -107,11 +117,19 @@ _SECTION = (
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
-def docx_bytes(body: str, title: str, created: dt.date) -> bytes:
+def docx_bytes(body: str, title: str, created: dt.date, figures: Sequence[bytes] = ()) -> bytes:
+    """The .docx bytes; FIGURES are PNG images the body refers to by figure_ref(1, 2, …)."""
     document = (
-        f'{_HEAD}<w:document xmlns:w="{_W}" xmlns:r="{_R}"><w:body>{body}{_SECTION}'
-        "</w:body></w:document>"
+        f'{_HEAD}<w:document xmlns:w="{_W}" xmlns:r="{_R}" xmlns:wp="{_WP}"><w:body>{body}'
+        f"{_SECTION}</w:body></w:document>"
     )
+    media = {f"word/media/bieu-do-{n}.png": png for n, png in enumerate(figures, start=1)}
+    rels = _DOCUMENT_RELS + "".join(
+        f'<Relationship Id="{figure_ref(n)}" Type="{_DOC_REL}/image" '
+        f'Target="media/bieu-do-{n}.png"/>'
+        for n in range(1, len(figures) + 1)
+    )
+    document_rels = f'{_HEAD}<Relationships xmlns="{_PKG_RELS}">{rels}</Relationships>'
     core = (
         f"{_HEAD}<cp:coreProperties "
         'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
@@ -123,8 +141,10 @@ def docx_bytes(body: str, title: str, created: dt.date) -> bytes:
     )
     parts = {
         **_STATIC_BYTES,
+        "word/_rels/document.xml.rels": document_rels.encode(),
         "word/document.xml": document.encode(),
         "docProps/core.xml": core.encode(),
+        **media,
     }
     buffer = BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
