@@ -20,14 +20,13 @@ from models.directive import Directive
 from models.errors import InputError
 from models.evidence import read_evidence
 from models.org import OrgTree
-from models.store import Store, home
+from models.store import Store
 from models.synthetic import Shape, write_synthetic_org
 from models.vntext import short_date
 from renderer import default_filename, render_directive
 from renderer.templating import TEMPLATES
 
 _T = TypeVar("_T")
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 EXIT_INPUT = 2
 
 
@@ -193,27 +192,11 @@ def _print_cascade(key: str, folder: str) -> None:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    """The Quảng Ngãi story: letter 2268 (seed 000) to every addressee, letter 2371 and the
-    districts' implementing letters (Bình Sơn's as in seed 002), and the standalone drafts."""
     os.environ.setdefault("CHIDAO_HOME", str(args.out))
     _embedded_prefect()
-    from flows.cascade import issue_directive
+    from chidao import demo
 
-    store = Store.open()
-    for name, board in (("quang-ngai-2268.yaml", True), ("quang-ngai-2371.yaml", False)):
-        print(f"== Phát hành {name}")
-        result = issue_directive(spec_path=str(EXAMPLES / name), auto_release=True)
-        print(status_text(store, store.lookup(result.root_key), board=board))
-        print(f"Văn bản: {result.documents_dir}\n")
-    district = store.lookup("qng:2371/UBND-TTHC:2024-05-13>qng.binh-son")
-    print("== Văn bản triển khai của UBND huyện Bình Sơn (theo mẫu seed 002)")
-    print(status_text(store, district), "\n")
-    drafts = home() / "documents" / "du-thao-mau"
-    for name in ("binh-son-2024.yaml", "dong-ha-ke-hoach-2024.yaml"):
-        directive = Directive.load(EXAMPLES / name)
-        render_directive(directive, drafts / default_filename(directive))
-    print(f"Dự thảo mẫu (Bình Sơn, kế hoạch Đông Hà): {drafts}")
-    print(f"Tất cả văn bản nằm trong thư mục: {home() / 'documents'}")
+    demo.run()
     return 0
 
 

@@ -66,10 +66,12 @@ def write_notices(day: dt.date) -> list[str]:
                 spec = escalation.escalation_report(org, coordinator, lates, day)
             data = render_bytes(Directive(spec, org, f"{kind}:{coordinator}:{day}"))
             path = home() / "documents" / kind / day.isoformat() / f"{coordinator}.docx"
-            write_atomic(path, data)
             sha = hashlib.sha256(data).hexdigest()
-            store.record_notice(kind, coordinator, day, path, sha, _actor())
             written.append(str(path))
+            if store.notice_sha256(kind, coordinator, day) == sha and path.is_file():
+                continue  # the same letter again: nothing to rewrite or record
+            write_atomic(path, data)
+            store.record_notice(kind, coordinator, day, path, sha, _actor())
     return written
 
 

@@ -43,7 +43,9 @@ def synthesize(
     figure = Figure(chart, "Biểu đồ: tỷ lệ báo cáo đúng hạn theo nhóm đơn vị")
     data = render_bytes(Directive(spec, org, f"tong-hop:{record.key}"), figures=[figure])
     path = documents_dir(store.cascade_root(record).key) / f"tong-hop-{day.isoformat()}.docx"
-    write_atomic(path, data)
     sha = hashlib.sha256(data).hexdigest()
-    store.record_documents([(record.id, path, sha)], f"prefect:{flow_run.id}", kind="tong-hop")
+    known = store.documents([record.id], kind="tong-hop").get(record.id)
+    if not (known and known.sha256 == sha and known.path == str(path) and path.is_file()):
+        write_atomic(path, data)
+        store.record_documents([(record.id, path, sha)], f"prefect:{flow_run.id}", kind="tong-hop")
     return str(path)

@@ -355,6 +355,17 @@ class Store:
             keys = [f"{p}@{h}" for _, p, h in written]
             self.audit(session, actor, "document.written", "document", keys)
 
+    def notice_sha256(self, kind: str, coordinator: str, day: dt.date) -> str | None:
+        with Session(self.engine) as session:
+            notice = session.exec(
+                select(NoticeRecord).where(
+                    NoticeRecord.kind == kind,
+                    NoticeRecord.coordinator_code == coordinator,
+                    NoticeRecord.day == day,
+                )
+            ).first()
+        return notice.sha256 if notice else None
+
     def record_notice(
         self, kind: str, coordinator: str, day: dt.date, path: Path, sha256: str, actor: str
     ) -> None:
