@@ -14,8 +14,9 @@ from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
+from flows.cascade import documents_dir
 from flows.forms import titled
-from models import escalation
+from models import escalation, rollup, synthesis
 from models.calendar import ZONE
 from models.directive import Directive, Ladder
 from models.files import write_atomic
@@ -75,14 +76,42 @@ def write_notices(day: dt.date) -> list[str]:
     return written
 
 
+@task(name="Soạn báo cáo lên cấp trên", cache_policy=NO_CACHE)
+def draft_rollups(day: dt.date) -> list[str]:
+    """Each governing unit's report upward, from its subordinates' reports (gaps named)."""
+    store = Store.open()
+    written = []
+    for letter in rollup.due(store, day):
+        assert letter.id is not None
+        org = _org(letter.org_path)
+        parent = rollup.parent_of(store, letter)
+        spec = rollup.rollup_spec(org, letter, parent, synthesis.rows(store, letter.id), day)
+        data = render_bytes(Directive(spec, org, f"bao-cao-len:{letter.key}"))
+        sha = hashlib.sha256(data).hexdigest()
+        root = store.cascade_root(letter)
+        path = (
+            documents_dir(root.key) / "bao-cao-len" / day.isoformat() / f"{letter.issuer_code}.docx"
+        )
+        known = store.documents([letter.id], kind="bao-cao-len").get(letter.id)
+        # A draft never goes back in time: a pass for an earlier day leaves a later draft alone.
+        if known and (Path(known.path).parent.name > day.isoformat() or known.sha256 == sha):
+            written.append(known.path)
+            continue
+        write_atomic(path, data)
+        store.record_documents([(letter.id, path, sha)], _actor(), kind="bao-cao-len")
+        written.append(str(path))
+    return written
+
+
 @flow(name="Quét hạn")
 def scan_deadlines(
     as_of: dt.date | None = titled(None, "Ngày quét", "Mặc định: hôm nay (giờ Việt Nam)"),
 ) -> ScanResult:
-    """Remind units before their due day, urge the late ones, and report those still late."""
+    """Remind units before their due day, urge the late ones, report those still late, and
+    draft governing units' reports upward from their subordinates' reports."""
     day = as_of or pendulum.now(ZONE).date()
     taken = take_rungs(day)
-    documents = write_notices(day)
+    documents = write_notices(day) + draft_rollups(day)
     names = {
         escalation.REMIND: "Nhắc hạn",
         escalation.URGE: "Đôn đốc",

@@ -38,6 +38,7 @@ class Row:
     group: str
     label: str
     state: str
+    report_to: str
     first_report: ReportRecord | None
     latest_report: ReportRecord | None
 
@@ -63,6 +64,7 @@ def rows(store: Store, directive_id: int) -> list[Row]:
                 col(AssignmentRecord.state),
                 col(ItemRecord.label),
                 UnitRecord,
+                col(AssignmentRecord.report_to_code),
             )
             .join(ItemRecord, col(ItemRecord.id) == col(AssignmentRecord.item_id))
             .join(UnitRecord, col(UnitRecord.code) == col(AssignmentRecord.unit_code))
@@ -82,10 +84,11 @@ def rows(store: Store, directive_id: int) -> list[Row]:
             group=_GROUPS.get((unit.kind, unit.level), "Đơn vị khác"),
             label=label,
             state=state,
+            report_to=report_to,
             first_report=reports[id_][0] if reports[id_] else None,
             latest_report=reports[id_][-1] if reports[id_] else None,
         )
-        for id_, state, label, unit in found
+        for id_, state, label, unit, report_to in found
     ]
 
 
