@@ -33,6 +33,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/render.py
 	$(PY) bench/cascade.py
+	$(PY) bench/escalation.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

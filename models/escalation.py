@@ -33,6 +33,7 @@ from models.records import (
     ReminderRecord,
 )
 from models.store import Store
+from models.synthesis import reference_of
 from models.vntext import short_date
 
 REMIND, URGE, ESCALATE = "remind", "urge", "escalate"
@@ -148,16 +149,7 @@ def late_on(store: Store, as_of: dt.date, step: str) -> dict[str, list[Late]]:
 
 def _basis(lates: list[Late], org: OrgTree) -> list[Reference]:
     seen = {late.directive.key: late.directive for late in lates}
-    return [
-        Reference(
-            kind=DocumentKind(d.kind).label,
-            number=d.reference,
-            date=d.issued_on,
-            issuer=org.units[d.issuer_code].text_name,
-            subject=d.subject,
-        )
-        for d in seen.values()
-    ]
+    return [reference_of(d, org) for d in seen.values()]
 
 
 def _by_item(lates: list[Late], org: OrgTree) -> list[tuple[Late, str]]:

@@ -7,11 +7,11 @@ import datetime as dt
 
 from sqlmodel import Session, col, select
 
-from models.directive import DirectiveSpec, DocumentKind, RecipientLine, Reference, Section, Signer
+from models.directive import DirectiveSpec, DocumentKind, RecipientLine, Section, Signer
 from models.org import OrgTree
 from models.records import AssignmentRecord, DirectiveRecord, ItemRecord
 from models.store import Store
-from models.synthesis import Row
+from models.synthesis import Row, reference_of
 from models.vntext import short_date
 
 ANSWERED = ("reported", "accepted")
@@ -58,28 +58,19 @@ def rollup_spec(
     answered = [r for r in owed if r.latest_report]
     gaps = [r for r in owed if r.latest_report is None]
     recipient = org.units[parent.issuer_code]
-    kind = DocumentKind(parent.kind).label
+    cited_as = reference_of(parent, org)
     return DirectiveSpec(
         org=org.source,
         kind=DocumentKind.BAO_CAO,
         issuer=unit.code,
         drafting_unit=coordinator.abbreviation,
         issued_on=as_of,
-        subject=f"kết quả thực hiện {kind} số {parent.reference} của {recipient.text_name}",
-        basis=[
-            Reference(
-                kind=kind,
-                number=parent.reference,
-                date=parent.issued_on,
-                issuer=recipient.text_name,
-                subject=parent.subject,
-            )
-        ],
+        subject=f"kết quả thực hiện {cited_as.kind} số {cited_as.number} của {cited_as.issuer}",
+        basis=[cited_as],
         recipients=[RecipientLine(units=[recipient.code])],
         preamble=[
-            f"Thực hiện {kind} số {parent.reference} ngày {short_date(parent.issued_on)} của "
-            f"{recipient.text_name} về {parent.subject}, {unit.text_name} báo cáo kết quả "
-            f"thực hiện đến ngày {short_date(as_of)} như sau:"
+            f"Thực hiện {cited_as.citation()}, {unit.text_name} báo cáo kết quả thực hiện đến "
+            f"ngày {short_date(as_of)} như sau:"
         ],
         sections=[
             Section(

@@ -109,6 +109,17 @@ def rates(table: list[Row]) -> list[GroupRate]:
     ]
 
 
+def reference_of(record: DirectiveRecord, org: OrgTree) -> Reference:
+    """A recorded directive as the documents about it cite it."""
+    return Reference(
+        kind=DocumentKind(record.kind).label,
+        number=record.reference,
+        date=record.issued_on,
+        issuer=org.units[record.issuer_code].text_name,
+        subject=record.subject,
+    )
+
+
 def _excerpt(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= EXCERPT else text[: EXCERPT - 1].rstrip() + "…"
@@ -119,8 +130,8 @@ def synthesis_spec(
 ) -> DirectiveSpec:
     issuer = org.units[directive.issuer_code]
     sender = org.units[issuer.coordinator or issuer.code]
-    kind = DocumentKind(directive.kind).label
-    cited = f"{kind} số {directive.reference}"
+    cited_as = reference_of(directive, org)
+    cited = f"{cited_as.kind} số {directive.reference}"
     by_group = rates(table)
     total = len(table)
     on_time = sum(g.on_time for g in by_group)
@@ -134,19 +145,10 @@ def synthesis_spec(
         drafting_unit="VP",
         issued_on=as_of,
         subject=f"tổng hợp kết quả thực hiện {cited}",
-        basis=[
-            Reference(
-                kind=kind,
-                number=directive.reference,
-                date=directive.issued_on,
-                issuer=issuer.text_name,
-                subject=directive.subject,
-            )
-        ],
+        basis=[cited_as],
         recipients=[RecipientLine(units=[issuer.code])],
         preamble=[
-            f"Thực hiện {cited} ngày {short_date(directive.issued_on)} của {issuer.text_name} "
-            f"về {directive.subject}, {sender.name} tổng hợp kết quả đến ngày "
+            f"Thực hiện {cited_as.citation()}, {sender.name} tổng hợp kết quả đến ngày "
             f"{short_date(as_of)} như sau:"
         ],
         sections=[
