@@ -21,8 +21,8 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import TableArtifact, create_progress_artifact, update_progress_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.orchestration import get_client
-from prefect.runtime import flow_run
 
+from flows.context import actor
 from flows.forms import titled
 from models.cascade import child_key, implementing_spec, root_key
 from models.directive import Directive, DirectiveSpec
@@ -54,10 +54,6 @@ class CascadeResult:
     directives: int
     documents_dir: str
     timings: Timings
-
-
-def _actor() -> str:
-    return f"prefect:{flow_run.id}" if flow_run.id else "chidao"
 
 
 def _load(record: DirectiveRecord, org: OrgTree) -> Directive:
@@ -106,7 +102,7 @@ def record_level(
                     released=auto_release,
                 )
             )
-    ids = list(store.record(batch, _actor()).values()) if batch else []
+    ids = list(store.record(batch, actor()).values()) if batch else []
     return ids, Timings(database=time.perf_counter() - started)
 
 
@@ -138,7 +134,7 @@ def write_documents(
         rendering += time.perf_counter() - render_start
         written.append((record.id, path, sha))
     # Recorded after the files: a crash in between only means re-rendering the same bytes.
-    store.record_documents(written, _actor())
+    store.record_documents(written, actor())
     elapsed = time.perf_counter() - started
     return len(written), Timings(database=elapsed - rendering, rendering=rendering)
 
@@ -236,7 +232,7 @@ def issue_directive(
     started = time.perf_counter()
     directive = _directive_from(spec_path, spec)
     store = Store.open()
-    store.sync_units(directive.org, _actor())
+    store.sync_units(directive.org, actor())
     key = root_key(directive)
     existing = store.find(key)
     if existing is not None and existing.spec_sha256 != spec_sha256(directive):
@@ -246,7 +242,7 @@ def issue_directive(
             key,
             "chỉ đạo này đã được phát hành với nội dung khác; hãy đổi số hoặc ngày văn bản",
         )
-    store.record([NewDirective(key, directive, None, 0, released=True)], _actor())
+    store.record([NewDirective(key, directive, None, 0, released=True)], actor())
     root = store.find(key)
     assert root is not None
     own = Timings(database=time.perf_counter() - started)
@@ -265,7 +261,7 @@ def release_directive(
     store = Store.open()
     record = store.lookup(ref)
     org = OrgTree.load(Path(record.org_path))
-    store.release(record, _load(record, org), _actor())
+    store.release(record, _load(record, org), actor())
     released = store.find(record.key)
     assert released is not None
     own = Timings(database=time.perf_counter() - started)

@@ -12,9 +12,9 @@ import pendulum
 from prefect import flow, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.runtime import flow_run
 
 from flows.cascade import documents_dir
+from flows.context import actor
 from flows.forms import titled
 from models import escalation, rollup, synthesis
 from models.calendar import ZONE
@@ -34,10 +34,6 @@ class ScanResult:
     documents: list[str]
 
 
-def _actor() -> str:
-    return f"prefect:{flow_run.id}" if flow_run.id else "chidao"
-
-
 @cache
 def _org(path: str) -> OrgTree:
     return OrgTree.load(Path(path))
@@ -45,7 +41,7 @@ def _org(path: str) -> OrgTree:
 
 @task(name="Nhận các bậc đôn đốc", cache_policy=NO_CACHE)
 def take_rungs(day: dt.date) -> dict[str, int]:
-    return escalation.claim(Store.open(), day, _actor())
+    return escalation.claim(Store.open(), day, actor())
 
 
 @task(name="Viết công văn đôn đốc và báo cáo", cache_policy=NO_CACHE)
@@ -72,7 +68,7 @@ def write_notices(day: dt.date) -> list[str]:
             if store.notice_sha256(kind, coordinator, day) == sha and path.is_file():
                 continue  # the same letter again: nothing to rewrite or record
             write_atomic(path, data)
-            store.record_notice(kind, coordinator, day, path, sha, _actor())
+            store.record_notice(kind, coordinator, day, path, sha, actor())
     return written
 
 
@@ -98,7 +94,7 @@ def draft_rollups(day: dt.date) -> list[str]:
             written.append(known.path)
             continue
         write_atomic(path, data)
-        store.record_documents([(letter.id, path, sha)], _actor(), kind="bao-cao-len")
+        store.record_documents([(letter.id, path, sha)], actor(), kind="bao-cao-len")
         written.append(str(path))
     return written
 

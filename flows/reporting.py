@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from prefect import flow
-from prefect.runtime import flow_run
 
+from flows.context import actor
 from flows.forms import titled
 from models import assignments
 from models.evidence import read_evidence
@@ -25,4 +25,4 @@ def submit_report(
     store = Store.open()
     target = assignments.find(store, ref, unit, item)
     evidence = [read_evidence(Path(f), f"files[{i + 1}]") for i, f in enumerate(files)]
-    return assignments.submit_report(store, target, text, evidence, f"prefect:{flow_run.id}")
+    return assignments.submit_report(store, target, text, evidence, actor())

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pendulum
 from prefect import flow
-from prefect.runtime import flow_run
 
 from flows.cascade import documents_dir
+from flows.context import actor
 from flows.forms import titled
 from models import synthesis
 from models.calendar import ZONE
@@ -47,5 +47,5 @@ def synthesize(
     known = store.documents([record.id], kind="tong-hop").get(record.id)
     if not (known and known.sha256 == sha and known.path == str(path) and path.is_file()):
         write_atomic(path, data)
-        store.record_documents([(record.id, path, sha)], f"prefect:{flow_run.id}", kind="tong-hop")
+        store.record_documents([(record.id, path, sha)], actor(), kind="tong-hop")
     return str(path)

@@ -40,8 +40,3 @@ def roman(number: int) -> str:
             out += letters
             number -= value
     return out
-
-
-def upper(text: str) -> str:
-    """Capitals for headers; 'đ' -> 'Đ' and tone marks survive str.upper()."""
-    return text.upper()
