@@ -45,6 +45,20 @@ def test_prefect_yaml_deploys_with_vietnamese_form_titles(prefect_api: str) -> N
             }
 
     forms = asyncio.run(read())
+
+    async def schedule() -> tuple[str, str | None]:
+        async with get_client() as client:
+            deployment = await client.read_deployment_by_name("Quét hạn/quet-han")
+            cron = deployment.schedules[0].schedule
+            return getattr(cron, "cron", ""), getattr(cron, "timezone", None)
+
+    # The escalation pass runs on weekday mornings, Vietnam time.
+    assert asyncio.run(schedule()) == ("30 7 * * 1-5", "Asia/Ho_Chi_Minh")
+    assert forms["quet-han"] == {"as_of": "Ngày quét"}
+    assert forms["tong-hop-bao-cao"] == {
+        "ref": "Mã hoặc số hiệu văn bản chỉ đạo",
+        "as_of": "Tổng hợp đến ngày",
+    }
     assert forms["phat-hanh"] == {
         "spec_path": "Tệp mô tả văn bản (YAML)",
         "spec": "Nội dung văn bản",
