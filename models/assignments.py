@@ -22,10 +22,9 @@ from models.records import (
     ReportRecord,
     ReviewRecord,
 )
-from models.store import Store, home
+from models.store import OPEN, Store, home
 
 ASSIGNED, REPORTED, ACCEPTED, RETURNED = "assigned", "reported", "accepted", "returned"
-OPEN = (ASSIGNED, RETURNED)  # still owed: these can be late
 _STATE_NAMES = {
     ASSIGNED: "đã giao, chưa báo cáo",
     REPORTED: "đã báo cáo, chờ xem xét",
@@ -42,10 +41,6 @@ class AssignmentRef:
     unit: str
     state: str
     due_on: dt.date | None
-
-
-def is_overdue(state: str, due_on: dt.date | None, as_of: pendulum.DateTime) -> bool:
-    return state in OPEN and due_on is not None and as_of >= end_of_day(due_on)
 
 
 def find(store: Store, ref: str, unit: str, label: str | None = None) -> AssignmentRef:

@@ -32,12 +32,11 @@ from models.records import (
     ItemRecord,
     ReminderRecord,
 )
-from models.store import Store
+from models.store import OPEN, Store
 from models.synthesis import reference_of
 from models.vntext import short_date
 
 REMIND, URGE, ESCALATE = "remind", "urge", "escalate"
-OPEN = ("assigned", "returned")
 
 
 def _windows(

@@ -12,13 +12,15 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pendulum
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, event, func, insert
+from sqlalchemy import select as columns
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, create_engine, select
 
-from models.calendar import WorkingCalendar
+from models.calendar import ZONE, WorkingCalendar, end_of_day
 from models.directive import Directive
 from models.errors import InputError
 from models.org import OrgTree
@@ -418,26 +420,34 @@ class Store:
                 for name, table in tables.items()
             }
 
-    def board(self, directive_id: int) -> tuple[list[str], list[BoardRow]]:
-        """The status board: one row per assigned unit, one column per task label."""
+    def board(
+        self, directive_id: int, as_of: pendulum.DateTime | None = None
+    ) -> tuple[list[str], list[BoardRow]]:
+        """The status board: one row per assigned unit, one column per task label; work still
+        owed after its due day (extensions counted) is marked late as of AS_OF (default: now)."""
+        moment = as_of or pendulum.now(ZONE)
         with Session(self.engine) as session:
             statement = (
-                select(
+                columns(  # five columns: beyond SQLModel's typed select
                     col(UnitRecord.name),
                     col(ItemRecord.label),
                     col(AssignmentRecord.state),
                     col(ItemRecord.deadline),
+                    col(AssignmentRecord.due_on),
                 )
                 .join(ItemRecord, col(ItemRecord.id) == col(AssignmentRecord.item_id))
                 .join(UnitRecord, col(UnitRecord.code) == col(AssignmentRecord.unit_code))
-                .where(AssignmentRecord.directive_id == directive_id)
+                .where(col(AssignmentRecord.directive_id) == directive_id)
                 .order_by(col(AssignmentRecord.id))
             )
             rows: dict[str, dict[str, str]] = {}
             labels: dict[str, None] = {}
-            for unit, label, state, deadline in session.exec(statement):
+            for unit, label, state, deadline, due in session.execute(statement):
                 labels[label] = None
-                rows.setdefault(unit, {})[label] = _state_text(state, deadline)
+                text = ", ".join(x for x in (STATE_NAMES[state], deadline) if x)
+                if is_overdue(state, due, moment):
+                    text += ", quá hạn"
+                rows.setdefault(unit, {})[label] = text
         return list(labels), [BoardRow(unit, states) for unit, states in rows.items()]
 
     def audit(
@@ -461,9 +471,16 @@ def _open(url: str) -> Store:
     return Store(engine)
 
 
-_STATES = {"assigned": "Đã giao"}
+# An assignment's states, as the board names them; OPEN ones are still owed and can be late.
+STATE_NAMES = {
+    "assigned": "Đã giao",
+    "reported": "Đã báo cáo",
+    "accepted": "Đã chấp nhận",
+    "returned": "Bị trả lại",
+}
+OPEN = ("assigned", "returned")
 
 
-def _state_text(state: str, deadline: str | None) -> str:
-    text = _STATES.get(state, state)
-    return f"{text}, {deadline}" if deadline else text
+def is_overdue(state: str, due_on: dt.date | None, as_of: pendulum.DateTime) -> bool:
+    """Derived whenever asked, never stored: owed, and its due day has ended."""
+    return state in OPEN and due_on is not None and as_of >= end_of_day(due_on)

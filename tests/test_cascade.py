@@ -8,6 +8,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pendulum
 import pytest
 import yaml
 from prefect.client.orchestration import get_client
@@ -16,6 +17,8 @@ from prefect.client.schemas.sorting import ArtifactSort
 
 from chidao.cli import main
 from flows.cascade import board_key, issue_directive
+from models import assignments
+from models.calendar import ZONE
 from models.directive import DirectiveSpec
 from models.errors import InputError
 from models.store import Store, home
@@ -75,7 +78,7 @@ def test_the_offices_of_binh_son_are_assigned_with_the_internal_deadline(databas
     store = _issue()
     record = store.lookup(BINH_SON_KEY)
     assert record.id is not None
-    labels, rows = store.board(record.id)
+    labels, rows = store.board(record.id, as_of=pendulum.datetime(2024, 5, 15, tz=ZONE))
     assert labels == ["1.", "2."]
     by_unit = {r.unit: r.states for r in rows}
     assert by_unit["Phòng Tư pháp"] == {"1.": "Đã giao, trước ngày 17/5/2024"}
@@ -84,6 +87,18 @@ def test_the_offices_of_binh_son_are_assigned_with_the_internal_deadline(databas
         "2.": "Đã giao, trước ngày 20/5/2024",
     }
     assert len(rows) == 12
+
+
+def test_the_board_marks_late_work_and_names_reported_work(database: str) -> None:
+    store = _issue()
+    record = store.lookup(BINH_SON_KEY)
+    assert record.id is not None
+    target = assignments.find(store, BINH_SON_KEY, "qng.binh-son.pyt", "1.")
+    assignments.submit_report(store, target, "Đã xong", [], "test")
+    friday = pendulum.datetime(2024, 5, 17, 8, tz=ZONE)  # 'trước ngày 17/5' has passed
+    states = {r.unit: r.states["1."] for r in store.board(record.id, as_of=friday)[1]}
+    assert states["Phòng Tư pháp"] == "Đã giao, trước ngày 17/5/2024, quá hạn"
+    assert states["Phòng Y tế"] == "Đã báo cáo, trước ngày 17/5/2024"
 
 
 def test_issuing_the_same_directive_again_creates_nothing(database: str) -> None:
@@ -162,14 +177,14 @@ def test_each_directive_has_its_status_board_on_the_prefect_server(database: str
     board = asyncio.run(read(board_key(record.key)))
     assert {
         "Đơn vị": "Phòng Tư pháp",
-        "Mục 1.": "Đã giao, trước ngày 17/5/2024",
+        "Mục 1.": "Đã giao, trước ngày 17/5/2024, quá hạn",
         "Mục 2.": "",
     } in board
     assert len(board) == 12
     root_board = asyncio.run(read(board_key(ROOT_KEY)))
     assert len(root_board) == 33  # 34 assignments; Sở Nội vụ holds two of them
     home_affairs = next(row for row in root_board if row["Đơn vị"] == "Sở Nội vụ")
-    assert home_affairs["Mục 3."] == "Đã giao, trong tháng 6/2024"
+    assert home_affairs["Mục 3."] == "Đã giao, trong tháng 6/2024, quá hạn"  # as of today
 
 
 def test_a_spec_from_the_prefect_form_is_issued_like_a_file(database: str) -> None:

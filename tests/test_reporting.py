@@ -18,7 +18,7 @@ from models import assignments
 from models.calendar import ZONE
 from models.errors import InputError
 from models.records import AuditRecord, EvidenceRecord, ExtensionRecord, ReportRecord
-from models.store import Store, home
+from models.store import Store, home, is_overdue
 from tests.conftest import EXAMPLES
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
@@ -71,9 +71,9 @@ def test_overdue_is_derived_from_the_due_day_and_the_state(store: Store) -> None
     target = assignments.find(store, LETTER, "qng.stp")
     before = pendulum.datetime(2024, 5, 19, 23, 59, tz=ZONE)
     after = pendulum.datetime(2024, 5, 20, 0, 0, tz=ZONE)
-    assert not assignments.is_overdue(target.state, target.due_on, before)
-    assert assignments.is_overdue(target.state, target.due_on, after)
-    assert not assignments.is_overdue("reported", target.due_on, after)
+    assert not is_overdue(target.state, target.due_on, before)
+    assert is_overdue(target.state, target.due_on, after)
+    assert not is_overdue("reported", target.due_on, after)
 
 
 def test_review_accepts_or_returns_and_a_returned_report_can_be_sent_again(
