@@ -7,7 +7,7 @@ OUT    ?= out
 
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: demo test bench lint install
+.PHONY: demo test bench lint install serve browser
 
 install: $(STAMP)
 
@@ -24,8 +24,26 @@ $(STAMP): pyproject.toml | $(PY)
 demo: $(STAMP)
 	CHIDAO_HOME=$(OUT)/demo PREFECT_HOME=$(OUT)/prefect $(VENV)/bin/chidao demo
 
+# The office set-up: Prefect server on PostgreSQL, process pool, workers, deployments (README).
+PORT    ?= 4200
+WORKERS ?= 2
+serve: $(STAMP)
+	$(VENV)/bin/chidao serve --home $(OUT)/office --port $(PORT) --workers $(WORKERS)
+
+# Debian's chromium and chromedriver for the UI test (tests/test_office.py). Best effort: where
+# they cannot be installed (not root, no apt), that one test skips and says why.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing chromium and chromium-driver for the UI test"; \
+	    DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -q chromium chromium-driver >/dev/null \
+	    || (timeout 300 apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -q chromium chromium-driver >/dev/null) \
+	    || echo "chromium could not be installed: the UI test will skip"; \
+	  else echo "chromium is not installed and cannot be here: the UI test will skip"; fi; \
+	fi
+
 # pytest exits 5 when it collected no test: that must fail loudly, not pass.
-test: $(STAMP)
+test: $(STAMP) browser
 	@$(PY) -m pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest: no tests ran — failing"; exit 1; fi; \
 	exit $$rc
@@ -34,6 +52,7 @@ bench: $(STAMP)
 	$(PY) bench/render.py
 	$(PY) bench/cascade.py
 	$(PY) bench/escalation.py
+	$(PY) bench/scale_out.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -7,6 +7,7 @@ import datetime as dt
 import getpass
 import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -86,14 +87,18 @@ def _issue(args: argparse.Namespace) -> int:
 
 
 def _release(args: argparse.Namespace) -> int:
-    record = Store.open().lookup(args.ref)
+    store = Store.open()
+    keys = [store.lookup(ref).key for ref in args.refs]  # refuse an unknown one before Prefect
     _embedded_prefect()
     from flows.cascade import release_directive
 
-    result = release_directive(
-        ref=record.key, auto_release=args.auto_release, lead_days=args.lead_days
-    )
-    _print_cascade(record.key, result.documents_dir)
+    results = release_directive(refs=keys, auto_release=args.auto_release, lead_days=args.lead_days)
+    if len(keys) == 1:
+        print(status_text(store, store.lookup(keys[0])))
+    else:
+        print(f"Đã phát hành {len(keys)} văn bản triển khai.")
+    for folder in sorted({result.documents_dir for result in results}):
+        print(f"Các văn bản nằm trong thư mục: {folder}")
     return 0
 
 
@@ -191,6 +196,38 @@ def _print_cascade(key: str, folder: str) -> None:
     print(f"Các văn bản nằm trong thư mục: {folder}")
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from chidao.office import Office, running
+
+    office = Office(
+        home=args.home.resolve(),
+        postgres=args.postgres,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        worker_limit=args.limit,
+    )
+    try:
+        with running(office) as parts:
+            print(f"Giao diện Prefect: {office.ui_url}  (API: {office.api_url})")
+            print(f"Cơ sở dữ liệu chidao: {office.chidao_url}")
+            print(f"Văn bản: {office.home / 'documents'}; nhật ký: {parts.logs}")
+            print(
+                f"{office.workers} worker đang chờ việc trong nhóm «chidao». Nhấn Ctrl-C để dừng."
+            )
+            sys.stdout.flush()
+            while parts.alive():
+                time.sleep(1)
+            print(f"Lỗi: một tiến trình đã dừng bất thường; xem {parts.logs}", file=sys.stderr)
+            return 1
+    except KeyboardInterrupt:
+        print("Đã dừng máy chủ và các worker.")
+        return 0
+    except RuntimeError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 1
+
+
 def _demo(args: argparse.Namespace) -> int:
     os.environ.setdefault("CHIDAO_HOME", str(args.out))
     _embedded_prefect()
@@ -245,8 +282,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     issue.set_defaults(run=_issue)
 
-    release = commands.add_parser("release", help="phát hành một văn bản triển khai đang chờ")
-    release.add_argument("ref", help="mã chỉ đạo hoặc số hiệu văn bản")
+    release = commands.add_parser("release", help="phát hành văn bản triển khai đang chờ")
+    release.add_argument("refs", nargs="+", metavar="ref", help="mã chỉ đạo hoặc số hiệu văn bản")
     release.add_argument("--auto-release", action="store_true")
     release.add_argument("--lead-days", type=int, default=1)
     release.set_defaults(run=_release)
@@ -284,6 +321,23 @@ def _parser() -> argparse.ArgumentParser:
     status = commands.add_parser("status", help="bảng trạng thái của một chỉ đạo")
     status.add_argument("ref", help="mã chỉ đạo hoặc số hiệu văn bản")
     status.set_defaults(run=_status)
+
+    serve = commands.add_parser(
+        "serve", help="chạy cho cả văn phòng: máy chủ Prefect trên PostgreSQL và các worker"
+    )
+    serve.add_argument("--home", type=Path, default=Path("out/office"), help="thư mục dữ liệu")
+    serve.add_argument(
+        "--postgres",
+        default=os.environ.get("CHIDAO_POSTGRES", "postgresql://postgres@127.0.0.1:5432"),
+        help="cụm PostgreSQL (không kèm tên cơ sở dữ liệu)",
+    )
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định: chỉ máy này)"
+    )
+    serve.add_argument("--port", type=int, default=4200)
+    serve.add_argument("--workers", type=int, default=2, help="số worker")
+    serve.add_argument("--limit", type=int, help="số lượt chạy đồng thời tối đa của mỗi worker")
+    serve.set_defaults(run=_serve)
 
     demo = commands.add_parser("demo", help="chạy câu chuyện mẫu của tỉnh Quảng Ngãi")
     demo.add_argument("--out", type=Path, default=Path("out/demo"), help="CHIDAO_HOME mặc định")

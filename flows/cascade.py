@@ -184,29 +184,31 @@ def publish_boards(ids: Sequence[int], count: int) -> Timings:
 def run_cascade(
     store: Store,
     org: OrgTree,
-    start: DirectiveRecord,
+    starts: Sequence[DirectiveRecord],
     auto_release: bool,
     lead_days: int,
     timings: Timings,
 ) -> CascadeResult:
-    """Walk down from START level by level until no released directive has governing units."""
+    """Walk down from STARTS (released letters of one cascade, at one depth) level by level
+    until no released directive has governing units."""
     logger = get_run_logger()
-    root = store.cascade_root(start)
+    first = starts[0]
+    root = store.cascade_root(first)
     folder = documents_dir(root.key)
-    height = max(org.height(start.issuer_code), 1)
+    height = max(max(org.height(s.issuer_code) for s in starts), 1)
+    what = first.reference if len(starts) == 1 else f"{len(starts)} văn bản"
     progress: UUID = create_progress_artifact(  # type: ignore[assignment]  # sync call
-        progress=0.0, description=f"Tiến độ phát hành {start.reference}: {start.subject}"
+        progress=0.0, description=f"Tiến độ phát hành {what}: {first.subject}"
     )
-    assert start.id is not None
-    level_ids = [start.id]
-    every = [start.id]
-    level = start.depth
+    level_ids = [s.id for s in starts if s.id is not None]
+    every = list(level_ids)
+    level = first.depth
     while level_ids:
         written, spent = write_documents(level, level_ids, org, folder)
         timings += spent
         logger.info("Cấp %s: %s chỉ đạo, %s văn bản mới", level, len(level_ids), written)
         level += 1
-        update_progress_artifact(progress, progress=100 * min(1.0, (level - start.depth) / height))
+        update_progress_artifact(progress, progress=100 * min(1.0, (level - first.depth) / height))
         level_ids, spent = record_level(level, level_ids, org, auto_release, lead_days)
         timings += spent
         every += level_ids
@@ -246,26 +248,37 @@ def issue_directive(
     root = store.find(key)
     assert root is not None
     own = Timings(database=time.perf_counter() - started)
-    return run_cascade(store, directive.org, root, auto_release, lead_days, own)
+    return run_cascade(store, directive.org, [root], auto_release, lead_days, own)
 
 
 @flow(name="Phát hành văn bản triển khai")
 def release_directive(
-    ref: str = titled(..., "Mã hoặc số hiệu văn bản dự thảo"),
+    refs: list[str] = titled(..., "Mã hoặc số hiệu các văn bản dự thảo"),
     auto_release: bool = titled(False, "Phát hành ngay văn bản của các cấp dưới nữa"),
     lead_days: int = titled(1, "Hạn nội bộ sớm hơn (ngày làm việc)"),
-) -> CascadeResult:
-    """A coordinator releases a held implementing letter: its units get their assignments and
-    its own governing units get their drafts."""
+) -> list[CascadeResult]:
+    """A coordinator releases held implementing letters: their units get their assignments and
+    their own governing units get their drafts. Letters of one cascade and level go down
+    together, so releasing many costs a few task runs per level, not a few per letter."""
     started = time.perf_counter()
     store = Store.open()
-    record = store.lookup(ref)
-    org = OrgTree.load(Path(record.org_path))
-    store.release(record, _load(record, org), actor())
-    released = store.find(record.key)
-    assert released is not None
+    records = [store.lookup(ref) for ref in refs]  # every reference known before any change
+    groups: dict[tuple[str, int, str], list[DirectiveRecord]] = {}
+    orgs: dict[str, OrgTree] = {}
+    for record in records:
+        if record.org_path not in orgs:
+            orgs[record.org_path] = OrgTree.load(Path(record.org_path))
+        org = orgs[record.org_path]
+        store.release(record, _load(record, org), actor())
+        released = store.find(record.key)
+        assert released is not None
+        group = (store.cascade_root(released).key, released.depth, record.org_path)
+        groups.setdefault(group, []).append(released)
     own = Timings(database=time.perf_counter() - started)
-    return run_cascade(store, org, released, auto_release, lead_days, own)
+    return [
+        run_cascade(store, orgs[org_path], starts, auto_release, lead_days, own)
+        for (_, _, org_path), starts in groups.items()
+    ]
 
 
 def _directive_from(spec_path: str | None, spec: DirectiveSpec | None) -> Directive:

@@ -29,6 +29,21 @@ pytestmark = pytest.mark.usefixtures("prefect_api")
 LETTER = EXAMPLES / "quang-ngai-2371.yaml"
 ROOT_KEY = "qng:2371/UBND-TTHC:2024-05-13"
 BINH_SON_KEY = f"{ROOT_KEY}>qng.binh-son"
+QUANG_NGAI_DISTRICTS = [
+    "qng.binh-son",
+    "qng.son-tinh",
+    "qng.tu-nghia",
+    "qng.nghia-hanh",
+    "qng.mo-duc",
+    "qng.tx-duc-pho",
+    "qng.ba-to",
+    "qng.minh-long",
+    "qng.son-ha",
+    "qng.son-tay",
+    "qng.tra-bong",
+    "qng.ly-son",
+    "qng.tp-quang-ngai",
+]
 
 
 def _issue(spec: Path = LETTER, auto_release: bool = True) -> Store:
@@ -128,6 +143,25 @@ def test_draft_letters_wait_for_their_coordinator_to_release_them(
     before = store.counts()
     assert main(["release", BINH_SON_KEY]) == 0
     assert store.counts() == before
+
+
+def test_a_coordinator_releases_every_district_draft_in_one_command(
+    database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = _issue(auto_release=False)
+    root = store.lookup(ROOT_KEY)
+    assert root.id is not None
+    drafts = [f"{ROOT_KEY}>{code}" for code in QUANG_NGAI_DISTRICTS]
+
+    assert main(["release", *drafts, "qng:999/UBND-TTHC:2024-05-13"]) == 2
+    assert "qng:999/UBND-TTHC:2024-05-13" in capsys.readouterr().err
+    assert store.cascade_summary(root.id) == [(0, 1, 1, 34), (1, 13, 0, 0)]  # none released
+
+    assert main(["release", *drafts]) == 0
+    assert "Đã phát hành 13 văn bản triển khai." in capsys.readouterr().out
+    summary = store.cascade_summary(root.id)
+    assert summary[1][:3] == (1, 13, 13)
+    assert summary[1][3] > 13 * 5  # every district gave work to its offices
 
 
 def test_status_shows_the_board_of_a_directive(

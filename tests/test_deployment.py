@@ -65,7 +65,7 @@ def test_prefect_yaml_deploys_with_vietnamese_form_titles(prefect_api: str) -> N
         "auto_release": "Phát hành ngay văn bản triển khai của cấp dưới",
         "lead_days": "Hạn nội bộ sớm hơn (ngày làm việc)",
     }
-    assert forms["phat-hanh-van-ban-trien-khai"]["ref"] == "Mã hoặc số hiệu văn bản dự thảo"
+    assert forms["phat-hanh-van-ban-trien-khai"]["refs"] == "Mã hoặc số hiệu các văn bản dự thảo"
     assert forms["nop-bao-cao"] == {
         "ref": "Mã hoặc số hiệu văn bản chỉ đạo",
         "unit": "Mã đơn vị báo cáo",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pendulum
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from chidao.cli import main
 from flows.cascade import issue_directive
@@ -17,7 +17,15 @@ from flows.reporting import submit_report
 from models import assignments
 from models.calendar import ZONE
 from models.errors import InputError
-from models.records import AuditRecord, EvidenceRecord, ExtensionRecord, ReportRecord
+from models.evidence import read_evidence
+from models.records import (
+    AssignmentRecord,
+    AuditRecord,
+    EvidenceRecord,
+    ExtensionRecord,
+    ItemRecord,
+    ReportRecord,
+)
 from models.store import Store, home, is_overdue
 from tests.conftest import EXAMPLES
 
@@ -175,6 +183,52 @@ def test_two_simultaneous_reports_record_exactly_one(store: Store) -> None:
     assert sorted(outcomes) == ["ok"] + ["refused"] * 7
     with Session(store.engine) as session:
         assert len(session.exec(select(ReportRecord)).all()) == 1
+
+
+def test_fifty_reports_at_once_lose_nothing_and_duplicate_nothing(
+    store: Store, tmp_path: Path
+) -> None:
+    root = store.lookup(LETTER)
+    with Session(store.engine) as session:
+        statement = (
+            select(AssignmentRecord.unit_code, ItemRecord.label)
+            .join(ItemRecord, col(ItemRecord.id) == col(AssignmentRecord.item_id))
+            .where(AssignmentRecord.directive_id == root.id)
+            .order_by(col(AssignmentRecord.id))
+        )
+        pairs = session.exec(statement).all()[:25]
+    assert len(pairs) == 25
+    targets = [assignments.find(store, LETTER, unit, label) for unit, label in pairs]
+    pdf = _evidence(tmp_path)  # every unit attaches the same file: one stored copy
+    start = threading.Barrier(50)
+    outcomes: list[str] = []
+
+    def send(n: int) -> None:
+        target = targets[n % 25]
+        start.wait()
+        try:
+            evidence = [read_evidence(pdf, "--file")]
+            assignments.submit_report(store, target, f"Báo cáo {n}", evidence, f"test-{n}")
+            outcomes.append("ok")
+        except InputError:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(50)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["ok"] * 25 + ["refused"] * 25
+    with Session(store.engine) as session:
+        reports = session.exec(select(ReportRecord.assignment_id)).all()
+        audited = session.exec(
+            select(AuditRecord).where(AuditRecord.action == "assignment.reported")
+        ).all()
+        evidence_rows = session.exec(select(EvidenceRecord)).all()
+    assert sorted(reports) == sorted(t.id for t in targets)  # each once, none lost
+    assert len(audited) == 25
+    assert len({e.sha256 for e in evidence_rows}) == 1
+    assert {assignments.find(store, LETTER, u, label).state for u, label in pairs} == {"reported"}
 
 
 def test_a_report_through_the_prefect_form(store: Store, tmp_path: Path) -> None:

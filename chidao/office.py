@@ -1,0 +1,214 @@
+"""chidao for an office: a Prefect server on PostgreSQL, a process work pool, several workers and
+the deployments of prefect.yaml, all bound to loopback unless told otherwise.
+
+The embedded default (SQLite and a temporary server) serves one desk. Here every part is a
+separate process: the server keeps its state in one PostgreSQL database, chidao its records in
+another, and each worker runs flow runs as child processes that inherit the office's settings.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from models.errors import InputError
+
+ROOT = Path(__file__).resolve().parent.parent
+POOL = "chidao"
+
+
+@dataclass(frozen=True)
+class Office:
+    """Where the office's parts listen and keep their data."""
+
+    home: Path  # chidao's documents and evidence, Prefect's profile, the processes' logs
+    postgres: str = "postgresql://postgres@127.0.0.1:5432"  # the cluster, without a database
+    prefect_database: str = "chidao_prefect"
+    chidao_database: str = "chidao"
+    host: str = "127.0.0.1"
+    port: int = 4200
+    workers: int = 2
+    worker_limit: int | None = None  # flow runs one worker runs at once (None: no limit)
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def api_url(self) -> str:
+        return f"http://{self.host}:{self.port}/api"
+
+    @property
+    def ui_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def chidao_url(self) -> str:
+        return f"{_with_driver(self.postgres, 'psycopg')}/{self.chidao_database}"
+
+    def env(self) -> dict[str, str]:
+        """Settings shared by the server, the deploy step, the workers and their flow runs."""
+        env = {
+            **os.environ,
+            "PREFECT_HOME": str(self.home / "prefect"),
+            "PREFECT_API_URL": self.api_url,
+            "PREFECT_UI_API_URL": self.api_url,
+            "PREFECT_SERVER_API_HOST": self.host,
+            "PREFECT_SERVER_API_PORT": str(self.port),
+            "PREFECT_API_DATABASE_CONNECTION_URL": (
+                f"{_with_driver(self.postgres, 'asyncpg')}/{self.prefect_database}"
+            ),
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            "PREFECT_WORKER_QUERY_SECONDS": "2",  # pick a triggered run up within seconds
+            "PREFECT_LOGGING_TO_API_BATCH_INTERVAL": "0.5",
+            "CHIDAO_HOME": str(self.home),
+            "CHIDAO_DATABASE_URL": self.chidao_url,
+            **self.extra_env,
+        }
+        # Basic authentication: the server checks PREFECT_SERVER_API_AUTH_STRING, every client
+        # sends PREFECT_API_AUTH_STRING; one setting gives both.
+        if env.get("PREFECT_SERVER_API_AUTH_STRING"):
+            env["PREFECT_API_AUTH_STRING"] = env["PREFECT_SERVER_API_AUTH_STRING"]
+        return env
+
+
+def _with_driver(url: str, driver: str) -> str:
+    scheme, rest = url.split("://", 1)
+    return f"{scheme.split('+')[0]}+{driver}://{rest}"
+
+
+def prepare_databases(office: Office) -> None:
+    """Create the two databases if missing, and the pg_trgm extension Prefect's server needs."""
+    import psycopg
+
+    cluster = office.postgres
+    try:
+        with psycopg.connect(f"{cluster}/postgres", autocommit=True, connect_timeout=5) as admin:
+            for name in (office.prefect_database, office.chidao_database):
+                known = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+                if known.fetchone() is None:
+                    admin.execute(f'CREATE DATABASE "{name}"')
+        with psycopg.connect(f"{cluster}/{office.prefect_database}", autocommit=True) as db:
+            db.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    except psycopg.Error as exc:
+        raise InputError.one(
+            "(cấu hình máy chủ)",
+            "postgres",
+            cluster,
+            f"không chuẩn bị được cơ sở dữ liệu PostgreSQL ({str(exc).strip()}); "
+            "máy chủ Prefect cần PostgreSQL có phần mở rộng pg_trgm (gói postgresql-contrib)",
+        ) from exc
+
+
+class Running:
+    """The office's processes while they run; stop() ends them, workers first."""
+
+    def __init__(self, office: Office) -> None:
+        self.office = office
+        self.logs = office.home / "logs"
+        self.logs.mkdir(parents=True, exist_ok=True)
+        self.server: subprocess.Popen[bytes] | None = None
+        self.workers: list[subprocess.Popen[bytes]] = []
+
+    def _spawn(self, name: str, *args: str) -> subprocess.Popen[bytes]:
+        log = (self.logs / f"{name}.log").open("ab")
+        return subprocess.Popen(
+            [_prefect(), *args],
+            cwd=ROOT,
+            env=self.office.env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # Ctrl-C in the terminal reaches chidao, which stops them
+        )
+
+    def start_server(self, timeout: float = 180) -> None:
+        office = self.office
+        self.server = self._spawn(
+            "server", "server", "start", "--host", office.host, "--port", str(office.port)
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.server.poll() is not None:
+                raise RuntimeError(f"Máy chủ Prefect đã dừng khi khởi động; xem {self.logs}")
+            if _healthy(office.api_url, office.env().get("PREFECT_API_AUTH_STRING")):
+                return
+            time.sleep(0.5)
+        raise RuntimeError(f"Máy chủ Prefect không sẵn sàng sau {timeout:.0f} giây")
+
+    def deploy(self) -> None:
+        """The process work pool and every deployment of prefect.yaml; safe to repeat."""
+        env = {**self.office.env(), "PWD": str(ROOT)}
+        for args in (
+            ["work-pool", "create", POOL, "--type", "process", "--overwrite"],
+            ["--no-prompt", "deploy", "--all"],
+        ):
+            done = subprocess.run(
+                [_prefect(), *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+            )
+            if done.returncode != 0:
+                raise RuntimeError(
+                    f"Lệnh prefect {' '.join(args)} lỗi:\n{done.stdout}{done.stderr}"
+                )
+
+    def start_workers(self) -> None:
+        office = self.office
+        limit = ["--limit", str(office.worker_limit)] if office.worker_limit else []
+        for n in range(1, office.workers + 1):
+            name = f"chidao-{office.port}-{n}"
+            args = ["worker", "start", "--pool", POOL, "--type", "process", "--name", name]
+            self.workers.append(self._spawn(f"worker-{n}", *args, *limit))
+
+    def _processes(self) -> list[subprocess.Popen[bytes]]:
+        return [*self.workers, *([self.server] if self.server else [])]
+
+    def alive(self) -> bool:
+        return all(p.poll() is None for p in self._processes())
+
+    def stop(self) -> None:
+        for process in self._processes():
+            if process.poll() is None:
+                process.terminate()
+        for process in self._processes():
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        self.workers, self.server = [], None
+
+
+@contextmanager
+def running(office: Office) -> Iterator[Running]:
+    """Start the whole office (databases, server, pool, deployments, workers) and stop it after."""
+    prepare_databases(office)
+    parts = Running(office)
+    try:
+        parts.start_server()
+        parts.deploy()
+        parts.start_workers()
+        yield parts
+    finally:
+        parts.stop()
+
+
+def _prefect() -> str:
+    beside = Path(sys.executable).with_name("prefect")
+    return str(beside) if beside.exists() else shutil.which("prefect") or "prefect"
+
+
+def _healthy(api_url: str, auth: str | None) -> bool:
+    request = urllib.request.Request(f"{api_url}/health")
+    if auth:
+        request.add_header("Authorization", "Basic " + base64.b64encode(auth.encode()).decode())
+    try:
+        with urllib.request.urlopen(request, timeout=2) as answer:
+            return bool(answer.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
