@@ -53,6 +53,7 @@ bench: $(STAMP)
 	$(PY) bench/cascade.py
 	$(PY) bench/escalation.py
 	$(PY) bench/scale_out.py
+	$(PY) bench/import_accuracy.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -20,6 +20,15 @@ from models.calendar import ZONE
 from models.directive import Directive
 from models.errors import InputError
 from models.evidence import read_evidence
+from models.files import write_atomic
+from models.importer import (
+    implementing_letter,
+    import_letter,
+    letter_spec,
+    org_reference,
+    spec_yaml,
+)
+from models.letterfile import read_letter
 from models.org import OrgTree
 from models.store import Store
 from models.synthetic import Shape, write_synthetic_org
@@ -196,6 +205,44 @@ def _print_cascade(key: str, folder: str) -> None:
     print(f"Các văn bản nằm trong thư mục: {folder}")
 
 
+def _import(args: argparse.Namespace) -> int:
+    org_path = args.org or (
+        Path(os.environ["CHIDAO_ORG"]) if os.environ.get("CHIDAO_ORG") else None
+    )
+    if org_path is None:
+        raise InputError.one(
+            args.file, "--org", None, "hãy cho cây tổ chức để khớp các đơn vị (--org TỆP.yaml)"
+        )
+    org = OrgTree.load(org_path)
+    lines = read_letter(args.file)
+    imported = import_letter(lines, org, org_reference(org_path, args.output))
+    data = imported.spec
+    if args.issued_on:
+        data["issued_on"] = _parse(
+            args.issued_on, "--issued-on", dt.date.fromisoformat, "YYYY-MM-DD"
+        ).isoformat()
+    notes = [u.describe(str(args.file)) for u in imported.unread]
+    try:
+        if args.implement_as:
+            spec = implementing_letter(data, org, args.file, args.implement_as, args.lead_days)
+        else:
+            spec = letter_spec(data, org, args.file)
+    except InputError:
+        for note in notes:
+            print(f"Chưa đọc được: {note}", file=sys.stderr)
+        raise
+    text = spec_yaml(spec, f"Đọc từ {args.file.name} bằng «chidao import»", notes)
+    for note in notes:
+        print(f"Lưu ý: {note}", file=sys.stderr)
+    if args.output is None:
+        print(text, end="")
+        return 0
+    write_atomic(args.output, text.encode())
+    what = "Văn bản triển khai" if args.implement_as else "Tệp mô tả"
+    print(f"{what} đã ghi: {args.output} ({len(spec.items)} mục, {len(notes)} lưu ý)")
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     from chidao.office import Office, running
 
@@ -321,6 +368,21 @@ def _parser() -> argparse.ArgumentParser:
     status = commands.add_parser("status", help="bảng trạng thái của một chỉ đạo")
     status.add_argument("ref", help="mã chỉ đạo hoặc số hiệu văn bản")
     status.set_defaults(run=_status)
+
+    imports = commands.add_parser(
+        "import", help="đọc văn bản đến (.docx, .txt, .md) thành tệp mô tả chỉ đạo (YAML)"
+    )
+    imports.add_argument("file", type=Path, help="văn bản đến")
+    imports.add_argument("-o", "--output", type=Path, help="tệp YAML kết quả (mặc định: in ra)")
+    imports.add_argument("--org", type=Path, help="cây tổ chức (mặc định: biến CHIDAO_ORG)")
+    imports.add_argument("--issued-on", help="ngày dự kiến khi văn bản để trống ngày (YYYY-MM-DD)")
+    imports.add_argument(
+        "--implement-as", metavar="UNIT", help="soạn luôn văn bản triển khai của đơn vị UNIT"
+    )
+    imports.add_argument(
+        "--lead-days", type=int, default=1, help="hạn nội bộ sớm hơn (ngày làm việc)"
+    )
+    imports.set_defaults(run=_import)
 
     serve = commands.add_parser(
         "serve", help="chạy cho cả văn phòng: máy chủ Prefect trên PostgreSQL và các worker"

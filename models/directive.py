@@ -182,8 +182,15 @@ def _as_line(value: object) -> object:
 class RecipientLine(_Strict):
     """One 'Kính gửi' line: units named together, optionally under a label of its own."""
 
-    units: list[Code] = Field(min_length=1, title="Đơn vị")
+    units: list[Code] = Field(default_factory=list, title="Đơn vị")
     label: Text | None = Field(None, title="Cách ghi")
+
+    @model_validator(mode="after")
+    def _names_someone(self) -> RecipientLine:
+        # A body outside the tree ("Thường trực Tỉnh ủy") is written by its label alone.
+        if not self.units and not self.label:
+            raise ValueError("dòng nơi nhận phải có đơn vị (units) hoặc cách ghi (label)")
+        return self
 
 
 class Reference(_Strict):

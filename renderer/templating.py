@@ -16,13 +16,17 @@ from models.vntext import roman
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
-_BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
-_ITALIC = re.compile(r"\*(.+?)\*", re.S)
+# Contents hold no '*', so the tags made are always whole and well nested; as in Markdown, a
+# mark touches its text ("5 * 3" is arithmetic), and a '*' that pairs with nothing stays.
+_BOLD_ITALIC = re.compile(r"\*\*\*(?=\S)([^*]+?)(?<=\S)\*\*\*")
+_BOLD = re.compile(r"\*\*(?=\S)([^*]+?)(?<=\S)\*\*")
+_ITALIC = re.compile(r"\*(?=\S)([^*]+?)(?<=\S)\*")
 
 
 def rich(text: str) -> Markup:
-    """Escape data text, then turn its **bold** and *italic* marks into markup."""
-    safe = str(escape(text))
+    """Escape data text, then turn its ***bold italic***, **bold** and *italic* marks into
+    markup ('*{deadline}*' puts the bold deadline phrase in italics)."""
+    safe = _BOLD_ITALIC.sub(r"<b><i>\1</i></b>", str(escape(text)))
     return Markup(_ITALIC.sub(r"<i>\1</i>", _BOLD.sub(r"<b>\1</b>", safe)))
 
 

@@ -44,7 +44,7 @@ BAD_SPECS = {
     "period-reversed": ("items[1].period", "2023-12-15", "kỳ báo cáo"),
     "report-to-group": ("items[1].report_to", "qng.huyen", "không có trong cây tổ chức"),
     "basis-after-issue": ("basis[1].date", "2024-06-01", "ban hành sau ngày ký"),
-    "recipient-line-empty": ("recipients[1].units", "[]", "không được để trống"),
+    "recipient-line-empty": ("recipients[1]", "{'units': []}", "phải có đơn vị (units) hoặc"),
     "plan-without-items": ("items", "[]", "kế hoạch phải có nhiệm vụ"),
     "date-with-time": ("issued_on", "2024-05-06T10:00:00", "không ghi giờ"),
     "org-file-missing": ("org", "../khong-co.yaml", "không tìm thấy tệp cây tổ chức"),

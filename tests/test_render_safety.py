@@ -27,7 +27,9 @@ def _hostile_spec(tmp_path: Path) -> Path:
     spec = yaml.safe_load((EXAMPLES / "quang-ngai-2268.yaml").read_text())
     spec.update(org="org.yaml", subject=HOSTILE)
     spec["recipients"].append("qng.skhcn")
-    spec["items"][0]["text"] = f"Nội dung {HOSTILE} **đậm** *nghiêng*"
+    spec["items"][0]["text"] = (
+        f"Nội dung {HOSTILE} **đậm** *nghiêng* ***cả hai*** *lệch **dấu* sao** 5 * 3"
+    )
     path = tmp_path / "spec.yaml"
     path.write_text(yaml.safe_dump(spec, allow_unicode=True))
     return path
@@ -42,6 +44,9 @@ def test_markup_in_data_is_printed_literally(tmp_path: Path) -> None:
     runs = [r for p in docx.Document(str(out)).paragraphs for r in p.runs]
     assert any(r.text == "đậm" and r.bold for r in runs)
     assert any(r.text == "nghiêng" and r.italic for r in runs)
+    assert any(r.text == "cả hai" and r.bold and r.italic for r in runs)
+    # Marks that do not pair up are text, not a broken document.
+    assert any("*lệch *dấu sao** 5 * 3" in p.text for p in docx.Document(str(out)).paragraphs)
 
 
 def _templates_with(tmp_path: Path, broken: str) -> Path:
