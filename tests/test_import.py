@@ -49,6 +49,19 @@ def test_every_labelled_field_is_read_as_a_reader_reads_it(name: str) -> None:
     )
 
 
+def _seed(number: str) -> Path:
+    seed = next(SEEDS.glob(f"{number}_*.txt"), None)
+    if seed is None:
+        pytest.skip(f"the seeds are not beside the repository ({SEEDS})")
+    return seed
+
+
+def _rendered_text(directive: Directive, folder: Path) -> str:
+    path = folder / "rendered.docx"
+    path.write_bytes(render_bytes(directive))
+    return docx_text(path)
+
+
 def _spec_of(path: Path) -> dict[str, Any]:
     data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
     return data
@@ -116,9 +129,7 @@ def _facts(directive: Directive) -> dict[str, Any]:
 def test_seed_002_with_its_planned_date_becomes_a_spec_chidao_can_issue(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    seed = next(SEEDS.glob("002_*.txt"), None)
-    if seed is None:
-        pytest.skip(f"the seeds are not beside the repository ({SEEDS})")
+    seed = _seed("002")
     out = tmp_path / "binh-son.yaml"
     code, _, err = _run(capsys, str(seed), "-o", str(out), "--org", str(QUANG_NGAI))
     assert code == 2 and not out.exists()
@@ -134,30 +145,23 @@ def test_seed_002_with_its_planned_date_becomes_a_spec_chidao_can_issue(
     assert directive.is_draft and directive.spec.issued_on.isoformat() == "2024-05-14"
     # The phrase broken over a blank line in the seed ("PAR" / "INDEX") is one sentence again.
     assert "các Chỉ số: PAR INDEX, SIPAS năm 2024" in directive.spec.items[1].items[0].text
-    rendered = tmp_path / "binh-son.docx"
-    rendered.write_bytes(render_bytes(directive))
-    text = docx_text(rendered)
+    text = _rendered_text(directive, tmp_path)
     assert "gửi về UBND huyện (qua Phòng Nội vụ) trước ngày 17/5/2024" in text
     assert "Thủ trưởng các Phòng: Nội vụ, Tư pháp, Văn hoá và Thông tin" in text
+
+
+def _implement_seed_000(
+    capsys: pytest.CaptureFixture[str], unit: str, out: Path
+) -> tuple[int, str, str]:
+    seed = str(_seed("000"))
+    return _run(capsys, seed, "--org", str(QUANG_NGAI), "--implement-as", unit, "-o", str(out))
 
 
 def test_a_district_drafts_its_implementing_letter_from_the_provincial_letter(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    seed = next(SEEDS.glob("000_*.txt"), None)
-    if seed is None:
-        pytest.skip(f"the seeds are not beside the repository ({SEEDS})")
     out = tmp_path / "binh-son.yaml"
-    code, printed, err = _run(
-        capsys,
-        str(seed),
-        "--org",
-        str(QUANG_NGAI),
-        "--implement-as",
-        "qng.binh-son",
-        "-o",
-        str(out),
-    )
+    code, printed, err = _implement_seed_000(capsys, "qng.binh-son", out)
     assert code == 0, err
     assert "Văn bản triển khai đã ghi" in printed
     assert "không đọc được chức vụ người ký" in err  # of the received letter: still reported
@@ -166,23 +170,15 @@ def test_a_district_drafts_its_implementing_letter_from_the_provincial_letter(
     assert [ref.number for ref in letter.spec.basis] == ["2268/UBND-TTHC"]
     offices = {u.code for task in letter.tasks() for u in task.lead}
     assert {"qng.binh-son.pnv", "qng.binh-son.ptp", "qng.binh-son.vp"} <= offices
-    rendered = tmp_path / "binh-son.docx"
-    rendered.write_bytes(render_bytes(letter))
-    text = docx_text(rendered)
-    assert "Công văn số 2268/UBND-TTHC" in text and "UBND HUYỆN BÌNH SƠN" not in text
-    assert "HUYỆN BÌNH SƠN" in text
+    text = _rendered_text(letter, tmp_path)
+    assert "ỦY BAN NHÂN DÂN HUYỆN BÌNH SƠN" in text and "Công văn số 2268/UBND-TTHC" in text
 
 
 def test_a_unit_given_no_item_gets_no_implementing_letter(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    seed = next(SEEDS.glob("000_*.txt"), None)
-    if seed is None:
-        pytest.skip(f"the seeds are not beside the repository ({SEEDS})")
     out = tmp_path / "x.yaml"
-    code, _, err = _run(
-        capsys, str(seed), "--org", str(QUANG_NGAI), "--implement-as", "qng.stp", "-o", str(out)
-    )
+    code, _, err = _implement_seed_000(capsys, "qng.stp", out)
     assert code == 2 and not out.exists()
     assert "trường «--implement-as», giá trị «qng.stp»: đơn vị này không có cấp dưới" in err
 
@@ -250,9 +246,7 @@ def test_a_recipient_outside_the_tree_is_kept_as_written_and_listed(
     assert "dòng 21 («- Thường trực Tỉnh ủy.»): nơi nhận không khớp đơn vị nào" in err
     directive = Directive.load(out)
     assert [line.label for line in directive.spec.recipients][-1] == "Thường trực Tỉnh ủy"
-    rendered = tmp_path / "512.docx"
-    rendered.write_bytes(render_bytes(directive))
-    text = docx_text(rendered)
+    text = _rendered_text(directive, tmp_path)
     assert "- UBND các xã, phường, đặc khu;" in text and "- Thường trực Tỉnh ủy." in text
     # Nobody outside the tree is given work: the addressed communes are.
     leads = {u.code for task in directive.tasks() for u in task.lead}

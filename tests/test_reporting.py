@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pendulum
@@ -164,6 +165,14 @@ def test_evidence_outside_the_limits_is_refused_and_nothing_is_stored(
     assert not (home() / "evidence").exists()
 
 
+def _all_at_once(count: int, send: Callable[[int], None]) -> None:
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
 def test_two_simultaneous_reports_record_exactly_one(store: Store) -> None:
     target = assignments.find(store, LETTER, "qng.stp")
     outcomes: list[str] = []
@@ -175,11 +184,7 @@ def test_two_simultaneous_reports_record_exactly_one(store: Store) -> None:
         except InputError:
             outcomes.append("refused")
 
-    threads = [threading.Thread(target=send, args=(n,)) for n in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _all_at_once(8, send)
     assert sorted(outcomes) == ["ok"] + ["refused"] * 7
     with Session(store.engine) as session:
         assert len(session.exec(select(ReportRecord)).all()) == 1
@@ -213,11 +218,7 @@ def test_fifty_reports_at_once_lose_nothing_and_duplicate_nothing(
         except InputError:
             outcomes.append("refused")
 
-    threads = [threading.Thread(target=send, args=(n,)) for n in range(50)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _all_at_once(50, send)
     assert sorted(outcomes) == ["ok"] * 25 + ["refused"] * 25
     with Session(store.engine) as session:
         reports = session.exec(select(ReportRecord.assignment_id)).all()
