@@ -18,7 +18,14 @@ import yaml
 
 from models.calendar import WorkingCalendar
 from models.cascade import implementing_spec
-from models.directive import Deadline, Directive, DirectiveSpec, Period, item_label
+from models.directive import (
+    Deadline,
+    Directive,
+    DirectiveSpec,
+    DocumentKind,
+    Period,
+    item_label,
+)
 from models.errors import InputError
 from models.letterfile import Line
 from models.org import OrgTree, Unit, UnitKind
@@ -27,7 +34,9 @@ from models.vntext import roman
 
 _MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM")
 _INDEPENDENCE = "Độc lập - Tự do - Hạnh phúc"
-_TITLES = {"KẾ HOẠCH": "ke_hoach", "BÁO CÁO": "bao_cao"}
+# A plan or report is titled in capitals and coded in its symbol (KH-UBND); a công văn is not.
+_TITLES = {k.label.upper(): k.value for k in DocumentKind if k.abbreviation}
+_KIND_CODES = {k.abbreviation: k.value for k in DocumentKind if k.abbreviation}
 _NUMBER = re.compile(r"^Số\s*:?\s*(\d*)\s*/\s*([A-ZĐ0-9]+(?:\s?-\s?[A-ZĐ0-9]+)*)\s*$")
 _PLACE_DATE = re.compile(
     r"^(?P<place>[^,]{2,60}),\s*ngày\s*(?P<day>\d{1,2})?\s*tháng\s*(?P<month>\d{1,2})?"
@@ -112,6 +121,8 @@ class _Reader:
         self.unread: list[Unread] = []
         self.issuer: Unit | None = None
         self.recipient_codes: list[str] = []
+        self.place: str | None = None  # as the date line writes it
+        self.symbol_parts: list[str] = []  # "UBND-TTHC" -> ["UBND", "TTHC"]
         self._names = self._name_index()
 
     def note(self, line: Line | None, what: str) -> None:
@@ -169,8 +180,7 @@ class _Reader:
 
     def read(self) -> Imported:
         body_start = self.header()
-        if self.spec.get("kind") == "cong_van" or "kind" not in self.spec:
-            self.spec.setdefault("kind", "cong_van")
+        self.spec.setdefault("kind", "cong_van")
         blocks = list(_blocks(self.lines[body_start:]))
         distribution_at = next(
             (i for i, b in enumerate(blocks) if _DISTRIBUTION.match(b.text)), len(blocks)
@@ -231,16 +241,16 @@ class _Reader:
         if number:
             self.spec["number"] = int(number)
         parts = [p.strip() for p in symbol.split("-")]
-        self._symbol = parts
-        if parts[0] in ("KH", "BC"):
-            self.spec["kind"] = {"KH": "ke_hoach", "BC": "bao_cao"}[parts[0]]
+        self.symbol_parts = parts
+        if parts[0] in _KIND_CODES:
+            self.spec["kind"] = _KIND_CODES[parts[0]]
         elif len(parts) >= 2:
             self.spec["drafting_unit"] = "-".join(parts[1:])
         else:
             self.note(line, f"không tách được ký hiệu «{symbol}» thành cơ quan và đơn vị soạn thảo")
 
     def place_and_date(self, line: Line, found: re.Match[str]) -> None:
-        self._place = found["place"].strip()
+        self.place = found["place"].strip()
         if not (found["day"] and found["month"]):
             self.note(line, "ngày ban hành để trống (dự thảo): hãy ghi ngày dự kiến")
             return
@@ -261,9 +271,8 @@ class _Reader:
         if self.issuer is None:
             # No readable header (seed 003): the place and the symbol name the issuer when
             # exactly one committee of the tree has both.
-            place = getattr(self, "_place", None)
-            symbol = getattr(self, "_symbol", [])
-            abbreviations = set(symbol)
+            place = self.place
+            abbreviations = set(self.symbol_parts)
             found = [
                 u
                 for u in self.org.walk()
