@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import getpass
 import os
+import signal
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -254,6 +255,11 @@ def _serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         worker_limit=args.limit,
     )
+
+    def stop_on_terminate(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # a service manager's stop ends the workers and server too
+
+    signal.signal(signal.SIGTERM, stop_on_terminate)
     try:
         with running(office) as parts:
             print(f"Giao diện Prefect: {office.ui_url}  (API: {office.api_url})")

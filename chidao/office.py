@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -25,6 +26,7 @@ from models.errors import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
 POOL = "chidao"
+STOP_SECONDS = 10  # a process still running after this is killed
 
 
 @dataclass(frozen=True)
@@ -172,15 +174,18 @@ class Running:
         return all(p.poll() is None for p in self._processes())
 
     def stop(self) -> None:
-        for process in self._processes():
-            if process.poll() is None:
-                process.terminate()
-        for process in self._processes():
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        """Workers first, while the server can still hear them say goodbye; then the server."""
+        for group in (self.workers, [self.server] if self.server else []):
+            for process in group:
+                if process.poll() is None:
+                    process.send_signal(signal.SIGINT)  # as Ctrl-C: Prefect stops at once
+            deadline = time.monotonic() + STOP_SECONDS  # one wait for the whole group
+            for process in group:
+                try:
+                    process.wait(timeout=max(0.0, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
         self.workers, self.server = [], None
 
 

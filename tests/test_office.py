@@ -3,6 +3,7 @@ triggered with `prefect deployment run`, and the Prefect UI seen in a real brows
 
 from __future__ import annotations
 
+import base64
 import json
 import socket
 import subprocess
@@ -13,8 +14,10 @@ import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from selenium import webdriver
@@ -46,10 +49,9 @@ class Cascade:
     returncode: int
 
 
-@pytest.fixture(scope="module")
-def cascade(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cascade]:
-    """The office with two workers on fresh PostgreSQL databases, and Công văn 2268 issued
-    through it once with `prefect deployment run`."""
+@contextmanager
+def _fresh_office(home: Path, **settings: Any) -> Iterator[Office]:
+    """An office on a free port with databases of its own, dropped afterwards."""
     missing = _postgres_missing()
     if missing:
         pytest.skip(missing)
@@ -57,39 +59,47 @@ def cascade(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cascade]:
 
     suffix = uuid.uuid4().hex[:10]
     office = Office(
-        home=tmp_path_factory.mktemp("office"),
+        home=home,
         prefect_database=f"chidao_e2e_prefect_{suffix}",
         chidao_database=f"chidao_e2e_{suffix}",
         port=_free_port(),
+        **settings,
     )
     try:
-        with running(office) as parts:
-            run = subprocess.run(
-                [
-                    str(Path(sys.executable).with_name("prefect")),
-                    "deployment",
-                    "run",
-                    "Phát hành chỉ đạo/phat-hanh",
-                    "--param",
-                    f"spec_path={EXAMPLES / 'quang-ngai-2268.yaml'}",
-                    "--param",
-                    "auto_release=true",
-                    "--watch",
-                    "--watch-timeout",
-                    "300",
-                ],
-                env=office.env(),
-                capture_output=True,
-                text=True,
-                timeout=400,
-                check=False,
-            )
-            yield Cascade(office, parts, run.stdout + run.stderr, run.returncode)
+        yield office
     finally:
         Store.open(office.chidao_url).engine.dispose()
         with psycopg.connect(POSTGRES, autocommit=True) as admin:
             for name in (office.prefect_database, office.chidao_database):
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def cascade(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cascade]:
+    """The office with two workers on fresh PostgreSQL databases, and Công văn 2268 issued
+    through it once with `prefect deployment run`."""
+    with _fresh_office(tmp_path_factory.mktemp("office")) as office, running(office) as parts:
+        run = subprocess.run(
+            [
+                str(Path(sys.executable).with_name("prefect")),
+                "deployment",
+                "run",
+                "Phát hành chỉ đạo/phat-hanh",
+                "--param",
+                f"spec_path={EXAMPLES / 'quang-ngai-2268.yaml'}",
+                "--param",
+                "auto_release=true",
+                "--watch",
+                "--watch-timeout",
+                "300",
+            ],
+            env=office.env(),
+            capture_output=True,
+            text=True,
+            timeout=400,
+            check=False,
+        )
+        yield Cascade(office, parts, run.stdout + run.stderr, run.returncode)
 
 
 def test_a_deployment_run_on_the_office_server_records_and_writes_the_cascade(
@@ -207,31 +217,43 @@ def test_serve_explains_a_missing_postgresql_in_vietnamese(tmp_path: Path) -> No
     assert not (tmp_path / "logs").exists()
 
 
-def test_the_server_can_require_a_password(tmp_path: Path) -> None:
-    missing = _postgres_missing()
-    if missing:
-        pytest.skip(missing)
-    import psycopg
+def test_a_password_protected_office_serves_its_workers_and_stops_whole(
+    tmp_path: Path,
+) -> None:
+    password = {"PREFECT_SERVER_API_AUTH_STRING": "vanthu:mat-khau"}
+    with _fresh_office(tmp_path, extra_env=password) as office:
+        assert office.env()["PREFECT_API_AUTH_STRING"] == "vanthu:mat-khau"  # clients send it
+        assert office.env()["PREFECT_SERVER_API_HOST"] == "127.0.0.1"
+        parts = Running(office)
+        try:
+            prepare_databases(office)
+            parts.start_server()  # its health check authenticates
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(f"{office.api_url}/work_pools/filter", b"{}", timeout=10)
+            assert refused.value.code == 401
+            parts.start_workers()
+            assert _workers_online(office, "Basic " + base64.b64encode(b"vanthu:mat-khau").decode())
+        finally:
+            processes = [*parts.workers, parts.server]
+            parts.stop()
+        assert all(p is not None and p.poll() is not None for p in processes)
 
-    suffix = uuid.uuid4().hex[:10]
-    office = Office(
-        home=tmp_path,
-        prefect_database=f"chidao_e2e_prefect_{suffix}",
-        chidao_database=f"chidao_e2e_{suffix}",
-        port=_free_port(),
-        extra_env={"PREFECT_SERVER_API_AUTH_STRING": "vanthu:mat-khau"},
-    )
-    assert office.env()["PREFECT_API_AUTH_STRING"] == "vanthu:mat-khau"  # clients send it
-    assert office.env()["PREFECT_SERVER_API_HOST"] == "127.0.0.1"
-    parts = Running(office)
-    try:
-        prepare_databases(office)
-        parts.start_server()  # its health check authenticates
-        with pytest.raises(urllib.error.HTTPError) as refused:
-            urllib.request.urlopen(f"{office.api_url}/deployments/filter", data=b"{}", timeout=10)
-        assert refused.value.code == 401
-    finally:
-        parts.stop()
-        with psycopg.connect(POSTGRES, autocommit=True) as admin:
-            for name in (office.prefect_database, office.chidao_database):
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+def _workers_online(office: Office, authorization: str, timeout: float = 90) -> bool:
+    """Both workers have reached the server with the password (they create the pool)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        request = urllib.request.Request(
+            f"{office.api_url}/work_pools/chidao/workers/filter",
+            data=b"{}",
+            headers={"Authorization": authorization, "Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                if len(json.load(answer)) == office.workers:
+                    return True
+        except urllib.error.HTTPError as exc:
+            if exc.code != 404:  # 404: the pool does not exist yet
+                raise
+        time.sleep(1)
+    return False
