@@ -17,7 +17,7 @@ import pendulum
 
 from chidao.status import status_text
 from models import assignments
-from models.calendar import ZONE
+from models.calendar import ZONE, WorkingCalendar
 from models.directive import Directive
 from models.errors import InputError
 from models.evidence import read_evidence
@@ -235,13 +235,28 @@ def _import(args: argparse.Namespace) -> int:
     text = spec_yaml(spec, f"Đọc từ {args.file.name} bằng «chidao import»", notes)
     for note in notes:
         print(f"Lưu ý: {note}", file=sys.stderr)
+    summary = sys.stdout
     if args.output is None:
         print(text, end="")
-        return 0
-    write_atomic(args.output, text.encode())
-    what = "Văn bản triển khai" if args.implement_as else "Tệp mô tả"
-    print(f"{what} đã ghi: {args.output} ({len(spec.items)} mục, {len(notes)} lưu ý)")
+        summary = sys.stderr  # keep standard output a YAML file
+    else:
+        write_atomic(args.output, text.encode())
+        what = "Văn bản triển khai" if args.implement_as else "Tệp mô tả"
+        print(f"{what} đã ghi: {args.output} ({len(spec.items)} mục, {len(notes)} lưu ý)")
+    print(_tasks_text(Directive(spec, org, str(args.file))), file=summary)
     return 0
+
+
+def _tasks_text(directive: Directive) -> str:
+    """Each task as the coordinator checks it: who leads, and the day it is due."""
+    calendar = WorkingCalendar.load()
+    lines = []
+    for task in directive.tasks():
+        who = ", ".join(u.name for u in task.lead) or "(chưa rõ đơn vị chủ trì)"
+        due = task.deadline.due_on(directive.spec.issued_on, calendar) if task.deadline else None
+        when = f"hạn cuối {short_date(due)}" if due else "không ghi hạn"
+        lines.append(f"  Mục {task.label} {when}; chủ trì: {who}")
+    return "\n".join(lines)
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -67,7 +67,9 @@ _CITATION = re.compile(
 )
 # Where a cited document's subject ends: a remark in brackets "(gửi kèm …)", a sentence end,
 # a colon, or the issuer's own clause ("…, UBND tỉnh yêu cầu").
-_SUBJECT_END = re.compile(r" \((?![A-Z]{2,}[A-Z ]*\))|\. |:|\.$")
+_SUBJECT_END = re.compile(
+    r" \((?![A-Z]{2,}[A-Z ]*\))|\. |:|\.$|, (?=(?:đến nay|hiện nay|theo đó|nay|để|nhằm) )"
+)
 _ALL_RECIPIENTS = ("các cơ quan, đơn vị", "thủ trưởng các cơ quan", "các cơ quan nêu trên")
 _ROLE = re.compile(r"^(Thủ trưởng|Chánh|Giám đốc|Chủ tịch|Trưởng)\s+")
 _COOPERATE = re.compile(r"phối hợp (?:với )?(.+?)(?:[,;:.]| để| theo|$)")
@@ -265,7 +267,8 @@ class _Reader:
         written = key(" ".join(line.text for line in lines))
         for unit in self.org.walk():
             header = key(" ".join(self.org.header_lines(unit)))
-            if written and written in (header, key(unit.name)):
+            above = key(self.org.superior_line(unit) or "")  # "UBND TỈNH …" over "SỞ NỘI VỤ"
+            if written and written in (header, f"{above} {header}", key(unit.name)):
                 self.issuer = unit
                 break
         if self.issuer is None:
@@ -335,7 +338,8 @@ class _Reader:
                 items.append((block, marker))
             elif not items:
                 preamble.append(block)
-            elif closing or block.text.startswith(_CLOSING_STARTS):
+            elif closing or block.text.startswith(_CLOSING_STARTS) or block.text.endswith("./."):
+                # ND 30 ends the body with "./.": that paragraph closes the letter.
                 closing.append(block)
             else:
                 self.note(block, "đoạn không đánh số giữa các mục: nối vào mục trước")
@@ -375,7 +379,7 @@ class _Reader:
         end = _SUBJECT_END.search(text)
         text = text[: end.start()] if end else text
         if self.issuer is not None:
-            for name in (self.issuer.short_name, self.issuer.text_name):
+            for name in (self.issuer.short_name, self.issuer.text_name, self.issuer.name):
                 if name and f", {name} " in text:
                     text = text.split(f", {name} ")[0]
         return text.strip().rstrip(",;")
@@ -426,8 +430,6 @@ class _Reader:
             lead = self.leads(line, text)
             if lead:
                 item["lead"] = lead
-            else:
-                self.note(line, "mục không ghi rõ đơn vị chủ trì")
         cooperating = _COOPERATE.search(text)
         if cooperating:
             code = self.match(cooperating[1])
@@ -457,6 +459,8 @@ class _Reader:
         named = [
             code for name, code in self._names.items() if opening.startswith(name) and len(name) > 8
         ]
+        if not named:
+            self.note(line, "mục không ghi rõ đơn vị chủ trì")
         return named[:1]
 
     def deadline_of(self, line: Line, item: dict[str, Any]) -> None:

@@ -241,9 +241,13 @@ def test_a_recipient_outside_the_tree_is_kept_as_written_and_listed(
     out = tmp_path / "512.yaml"
     letter = IMPORTS / "two-tier-2025.md"
     org = IMPORTS / "org-quang-ngai-2025.yaml"
-    code, _, err = _run(capsys, str(letter), "--org", str(org), "-o", str(out))
+    code, printed, err = _run(capsys, str(letter), "--org", str(org), "-o", str(out))
     assert code == 0, err
     assert "dòng 21 («- Thường trực Tỉnh ủy.»): nơi nhận không khớp đơn vị nào" in err
+    # Deadlines resolved to days: 05 working days from Wednesday 03/9/2025 end on 10/9.
+    assert "Mục 1. hạn cuối 30/9/2025; chủ trì: Sở Nội vụ" in printed
+    assert "Mục 2. hạn cuối 10/9/2025; chủ trì: Ủy ban nhân dân xã Bình Sơn" in printed
+    assert "Mục 3. hạn cuối 31/10/2025; chủ trì: Sở Tư pháp" in printed
     directive = Directive.load(out)
     assert [line.label for line in directive.spec.recipients][-1] == "Thường trực Tỉnh ủy"
     text = _rendered_text(directive, tmp_path)
