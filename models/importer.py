@@ -293,6 +293,9 @@ class _Reader:
             self.note(shown, f"cơ quan ban hành không có trong cây tổ chức {self.org.name}")
             return
         self.spec["issuer"] = self.issuer.code
+        place = self.org.place_of(self.issuer)
+        if self.place and place and key(self.place) != key(place):
+            self.note(None, f"địa danh «{self.place}» khác địa danh của cơ quan ban hành «{place}»")
 
     def recipients(self, blocks: list[Line]) -> list[Line]:
         """Reads 'Kính gửi' and returns the blocks after it."""

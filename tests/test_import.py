@@ -11,10 +11,12 @@ import pytest
 import yaml
 
 from chidao.cli import main
+from flows.cascade import issue_directive
 from models.directive import Directive
 from models.importer import import_letter, stated_fields
 from models.letterfile import read_letter
 from models.org import OrgTree
+from models.store import Store
 from renderer import render_bytes
 from tests.conftest import EXAMPLES, SEEDS, docx_text
 
@@ -158,7 +160,10 @@ def _implement_seed_000(
 
 
 def test_a_district_drafts_its_implementing_letter_from_the_provincial_letter(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    prefect_api: str,
 ) -> None:
     out = tmp_path / "binh-son.yaml"
     code, printed, err = _implement_seed_000(capsys, "qng.binh-son", out)
@@ -172,6 +177,14 @@ def test_a_district_drafts_its_implementing_letter_from_the_provincial_letter(
     assert {"qng.binh-son.pnv", "qng.binh-son.ptp", "qng.binh-son.vp"} <= offices
     text = _rendered_text(letter, tmp_path)
     assert "ỦY BAN NHÂN DÂN HUYỆN BÌNH SƠN" in text and "Công văn số 2268/UBND-TTHC" in text
+    # Ready for `chidao issue`: Bình Sơn's offices get their assignments.
+    monkeypatch.setenv("CHIDAO_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("CHIDAO_DATABASE_URL", raising=False)
+    result = issue_directive(spec_path=str(out))
+    store = Store.open()
+    root = store.lookup(result.root_key)
+    assignments = sum(len(task.lead) for task in letter.tasks())  # 12 offices + Phòng Nội vụ
+    assert root.id is not None and store.cascade_summary(root.id)[0][3] == assignments == 13
 
 
 def test_a_unit_given_no_item_gets_no_implementing_letter(
