@@ -7,6 +7,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+import docx
 import pytest
 import yaml
 
@@ -62,6 +63,23 @@ def _rendered_text(directive: Directive, folder: Path) -> str:
     path = folder / "rendered.docx"
     path.write_bytes(render_bytes(directive))
     return docx_text(path)
+
+
+@pytest.mark.parametrize("name", ["seed-000", "seed-002", "department-urging"])
+def test_a_letter_typed_into_word_reads_as_its_text_does(name: str, tmp_path: Path) -> None:
+    """A clerk's Word file: one paragraph per line, no header table, no blank paragraphs."""
+    source, org = _labelled(name)
+    typed = docx.Document()
+    for line in source.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            typed.add_paragraph(line.replace("**", "").strip())
+    word = tmp_path / "typed.docx"
+    typed.save(str(word))
+    imported = import_letter(read_letter(word), org, "org.yaml")
+    read = stated_fields(imported.spec)
+    expected = LABELS[name]["fields"]
+    assert {p: read.get(p) for p in expected} == {p: str(v) for p, v in expected.items()}
+    assert sorted(u.what for u in imported.unread) == sorted(w for _, w in LABELS[name]["unread"])
 
 
 def _spec_of(path: Path) -> dict[str, Any]:
