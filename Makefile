@@ -3,22 +3,35 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
+# Every package at the version the suite was last run with (make lock refreshes it).
+LOCK   := requirements.lock
 OUT    ?= out
 
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: demo test bench lint install serve browser
+.PHONY: demo test bench lint install serve browser lock
 
 install: $(STAMP)
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-# Reinstall only when the dependency list changes.
-$(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+# Install exactly the locked versions; reinstall only when the dependency list or the lock changes.
+$(STAMP): pyproject.toml $(LOCK) | $(PY)
+	$(PY) -m pip install --quiet -c $(LOCK) pip
+	$(PY) -m pip install --quiet -c $(LOCK) -e '.[dev]'
 	touch $(STAMP)
+
+# Deliberately move to the newest releases pyproject.toml allows: resolve in a throwaway venv and
+# write the lock. Run `make test` before committing the new lock.
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet --upgrade pip
+	.lock-venv/bin/pip install --quiet -e '.[dev]'
+	.lock-venv/bin/pip freeze --all --exclude-editable | grep -v '^chidao' > $(LOCK)
+	rm -rf .lock-venv
+	@echo "$(LOCK) refreshed; run make test before committing it"
 
 # The main job on the embedded default (SQLite and a temporary Prefect server under out/demo).
 demo: $(STAMP)

@@ -31,6 +31,7 @@ from models.importer import (
 )
 from models.letterfile import read_letter
 from models.org import OrgTree
+from models.settings import settings
 from models.store import Store
 from models.synthetic import Shape, write_synthetic_org
 from models.vntext import short_date
@@ -207,9 +208,7 @@ def _print_cascade(key: str, folder: str) -> None:
 
 
 def _import(args: argparse.Namespace) -> int:
-    org_path = args.org or (
-        Path(os.environ["CHIDAO_ORG"]) if os.environ.get("CHIDAO_ORG") else None
-    )
+    org_path = args.org or settings().org
     if org_path is None:
         raise InputError.one(
             args.file, "--org", None, "hãy cho cây tổ chức để khớp các đơn vị (--org TỆP.yaml)"
@@ -411,7 +410,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--home", type=Path, default=Path("out/office"), help="thư mục dữ liệu")
     serve.add_argument(
         "--postgres",
-        default=os.environ.get("CHIDAO_POSTGRES", "postgresql://postgres@127.0.0.1:5432"),
+        default=settings().postgres,
         help="cụm PostgreSQL (không kèm tên cơ sở dữ liệu)",
     )
     serve.add_argument(

@@ -5,7 +5,6 @@ by the government's day swaps from a data file."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
@@ -14,6 +13,7 @@ import holidays
 import pendulum
 from pydantic import BaseModel, ConfigDict, Field
 
+from models.settings import settings
 from models.validation import validate
 from models.yamlfile import load_yaml
 
@@ -46,7 +46,7 @@ class WorkingCalendar:
     @classmethod
     def load(cls, path: Path | None = None) -> WorkingCalendar:
         """The calendar with the swaps of PATH (default: CHIDAO_CALENDAR or day-swaps.yaml)."""
-        path = path or Path(os.environ.get("CHIDAO_CALENDAR", DAY_SWAPS))
+        path = path or settings().calendar or DAY_SWAPS
         swaps = validate(_SwapFile, load_yaml(path), path)
         return cls(
             days_off=[s.date for s in swaps.days_off],

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,18 +32,19 @@ from models.records import (
     NoticeRecord,
     UnitRecord,
 )
+from models.settings import settings
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def home() -> Path:
     """CHIDAO_HOME: the embedded database and the documents (default ./.chidao)."""
-    return Path(os.environ.get("CHIDAO_HOME", ".chidao")).resolve()
+    return settings().home.resolve()
 
 
 def database_url() -> str:
     """CHIDAO_DATABASE_URL (e.g. postgresql+psycopg://…), else SQLite under CHIDAO_HOME."""
-    return os.environ.get("CHIDAO_DATABASE_URL") or f"sqlite:///{home() / 'chidao.db'}"
+    return settings().database()
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:

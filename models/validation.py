@@ -42,10 +42,11 @@ def validate(model: type[M], data: Any, file: str | Path) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise InputError(_problems(exc, str(file))) from None
+        raise InputError(problems_of(exc, str(file))) from None
 
 
-def _problems(exc: ValidationError, file: str) -> list[Problem]:
+def problems_of(exc: ValidationError, file: str) -> list[Problem]:
+    """Each pydantic error as a Vietnamese problem naming FILE, the field and the value."""
     out = []
     for err in exc.errors(include_url=False):
         kind = err["type"]

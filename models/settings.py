@@ -1,0 +1,51 @@
+"""Every CHIDAO_* environment variable, read in one place and checked."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from models.errors import InputError
+from models.validation import problems_of
+
+
+class Settings(BaseSettings):
+    """chidao's settings; each field is the variable CHIDAO_<FIELD NAME>."""
+
+    model_config = SettingsConfigDict(env_prefix="CHIDAO_", extra="ignore", frozen=True)
+
+    home: Path = Field(
+        Path(".chidao"), description="the embedded database, the documents and evidence"
+    )
+    database_url: str | None = Field(
+        None, description="postgresql+psycopg://…; default SQLite under home"
+    )
+    calendar: Path | None = Field(None, description="the government's day swaps (YAML)")
+    org: Path | None = Field(None, description="the organisation tree `chidao import` matches")
+    postgres: str = Field(
+        "postgresql://postgres@127.0.0.1:5432", description="the cluster `chidao serve` uses"
+    )
+    templates: Path | None = Field(
+        None, description="an office's own templates, used before the built-in ones"
+    )
+
+    @property
+    def documents(self) -> Path:
+        return self.home.resolve() / "documents"
+
+    def database(self) -> str:
+        return self.database_url or f"sqlite:///{self.home.resolve() / 'chidao.db'}"
+
+
+def settings() -> Settings:
+    """The settings as the environment holds them now (tests and the demo change them)."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise InputError(
+            replace(p, field=f"CHIDAO_{p.field.upper()}")
+            for p in problems_of(exc, "(biến môi trường)")
+        ) from None
