@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from models.errors import InputError, Problem
+from models.states import LetterKind
 from models.validation import validate
 from models.yamlfile import load_yaml
 
@@ -43,6 +46,32 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class Signatory(StrEnum):
+    """Who signs: the head (người đứng đầu) or, for the head, a deputy (cấp phó, ký thay)."""
+
+    HEAD = "head"
+    DEPUTY = "deputy"
+
+
+class SigningRule(_Strict):
+    """Who signs one kind of letter chidao drafts for a unit, and whether for its collective body
+    ("TM. ỦY BAN NHÂN DÂN"). `collective` unset: reports of a People's Committee are signed
+    for the committee, everything else in the signer's own name."""
+
+    by: Signatory = Signatory.HEAD
+    collective: bool | None = None
+
+
+# Defaults an organisation file may change under `signing:` (and a unit under its own).
+SIGNING = {
+    LetterKind.IMPLEMENTING: SigningRule(by=Signatory.HEAD),
+    LetterKind.URGING: SigningRule(by=Signatory.DEPUTY),
+    LetterKind.ESCALATION: SigningRule(by=Signatory.HEAD),
+    LetterKind.ROLLUP: SigningRule(by=Signatory.DEPUTY),
+    LetterKind.SYNTHESIS: SigningRule(by=Signatory.HEAD),
+}
+
+
 class Unit(_Strict):
     """An organisation unit (cơ quan, đơn vị)."""
 
@@ -57,8 +86,19 @@ class Unit(_Strict):
     coordinator: Code | None = Field(None, description="cơ quan thường trực: Sở/Phòng Nội vụ")
     place: Text | None = Field(None, description="địa danh for the date line; else the parent's")
     head_title: Text = Field(description="title of the head: Chủ tịch, Giám đốc, Trưởng phòng")
+    head: Text | None = Field(None, description="full name of the head (người đứng đầu)")
+    deputies: list[Text] = Field(default_factory=list, description="deputies' names (cấp phó)")
+    drafting_unit: Abbreviation | None = Field(
+        None, description="its division that drafts the letters chidao writes for it (CCHC)"
+    )
+    signing: dict[LetterKind, SigningRule] = Field(
+        default_factory=dict, description="who signs which kind, where it differs from the tree"
+    )
     header: list[Text] | None = Field(None, description="issuer lines in the document header")
     superior: Text | None = Field(None, description="governing body's line above the issuer")
+
+    def __hash__(self) -> int:  # a unit is its code; its lists of people are not hashable
+        return hash(self.code)
 
     @property
     def text_name(self) -> str:
@@ -85,17 +125,20 @@ class OrgFile(_Strict):
     name: Text
     units: list[Unit] = Field(min_length=1)
     groups: list[Group] = Field(default_factory=list)
+    signing: dict[LetterKind, SigningRule] = Field(default_factory=dict)
 
 
 class OrgTree:
     """A validated tree (or forest) of units with the lookups directives need."""
 
     def __init__(self, data: OrgFile, source: str):
+        self.data = data
         self.name = data.name
         self.source = source
         self.units: dict[str, Unit] = {}
         self._children: dict[str, list[Unit]] = {}
         self.groups: dict[str, Group] = {g.code: g for g in data.groups}
+        self.signing = {**SIGNING, **data.signing}
         problems = self._index(data.units)
         problems += self._check(data)
         if problems:
@@ -104,6 +147,15 @@ class OrgTree:
     @classmethod
     def load(cls, path: Path) -> OrgTree:
         return cls(validate(OrgFile, load_yaml(path), path), str(path))
+
+    @cached_property
+    def content(self) -> str:
+        """The tree as stored with the directives issued under it (JSON)."""
+        return self.data.model_dump_json(exclude_defaults=True)
+
+    @cached_property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content.encode()).hexdigest()
 
     def _index(self, units: list[Unit]) -> list[Problem]:
         problems = []
@@ -249,6 +301,9 @@ class OrgTree:
         if parent is None or unit.kind is UnitKind.COMMITTEE:
             return None
         return parent.name.replace(_COMMITTEE, "UBND").upper()
+
+    def signing_rule(self, unit: Unit, kind: LetterKind) -> SigningRule:
+        return unit.signing.get(kind) or self.signing[kind]
 
     def height(self, code: str) -> int:
         """How many levels of governing units a directive from CODE cascades through."""

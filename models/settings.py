@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
@@ -30,6 +31,9 @@ class Settings(BaseSettings):
     )
     templates: Path | None = Field(
         None, description="an office's own templates, used before the built-in ones"
+    )
+    simulated_now: dt.datetime | None = Field(
+        None, description="a simulated clock (the demo, tests): every change then records it"
     )
 
     @property

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import docx
@@ -50,6 +51,26 @@ def seeds() -> dict[str, str]:
     if not SEEDS.is_dir():
         pytest.skip(f"the seed documents are not beside the repository ({SEEDS})")
     return {p.name[:3]: p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt")}
+
+
+# The one clock, simulated for every test: the stories here happen in May 2024. A test that
+# needs another moment sets CHIDAO_SIMULATED_NOW itself (see `clock`).
+STORY_START = "2024-05-13T08:00:00+07:00"
+os.environ["CHIDAO_SIMULATED_NOW"] = STORY_START  # for fixtures wider than one test, too
+
+
+Clock = Callable[[str], None]
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """Set the simulated clock: clock("2024-05-21T07:30")."""
+
+    def set_clock(moment: str) -> None:
+        monkeypatch.setenv("CHIDAO_SIMULATED_NOW", moment)
+
+    set_clock(STORY_START)
+    return set_clock
 
 
 POSTGRES = "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=3"
