@@ -22,7 +22,7 @@ from models.directive import Directive  # noqa: E402
 from models.importer import import_letter, letter_spec, stated_fields  # noqa: E402
 from models.letterfile import read_letter  # noqa: E402
 from models.org import OrgTree  # noqa: E402
-from renderer import render_bytes  # noqa: E402
+from renderer import render  # noqa: E402
 
 IMPORTS = ROOT / "tests" / "imports"
 RUNS = 20
@@ -75,12 +75,12 @@ def main() -> None:
         for example in sorted((ROOT / "examples").glob("*.yaml")):
             original = Directive.load(example)
             letter = folder / f"{example.stem}.docx"
-            letter.write_bytes(render_bytes(original))
+            letter.write_bytes(render(original).data)
             _, seconds = _timed(letter, original.org)
             imported = import_letter(read_letter(letter), original.org, original.spec.org)
             imported.spec.setdefault("issued_on", original.spec.issued_on.isoformat())
             back = Directive(letter_spec(imported.spec, original.org, letter), original.org, "")
-            same = _text(render_bytes(back), folder) == _text(render_bytes(original), folder)
+            same = _text(render(back).data, folder) == _text(render(original).data, folder)
             verdict = "renders the same" if same else "DIFFERS"
             print(f"  {example.stem:24} {seconds * 1000:6.2f} ms  {verdict}")
 

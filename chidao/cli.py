@@ -11,14 +11,18 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import pendulum
+from rich.console import Console
+from rich.table import Table
+from sqlmodel import Session
 
 from chidao.status import status_text
-from models import assignments
+from models import assignments, clock
 from models.calendar import ZONE, WorkingCalendar
 from models.directive import Directive
+from models.documents import path_of
 from models.errors import InputError
 from models.evidence import read_evidence
 from models.files import write_atomic
@@ -30,13 +34,17 @@ from models.importer import (
     spec_yaml,
 )
 from models.letterfile import read_letter
+from models.letters import find_letters, register_lines, set_first_number, waiting
 from models.org import OrgTree
 from models.settings import settings
+from models.states import LetterKind
 from models.store import Store
 from models.synthetic import Shape, write_synthetic_org
 from models.vntext import short_date
-from renderer import default_filename, render_directive
-from renderer.templating import TEMPLATES
+from renderer import default_filename, folders, render_directive, wording
+
+if TYPE_CHECKING:
+    from flows.cascade import CascadeResult
 
 _T = TypeVar("_T")
 EXIT_INPUT = 2
@@ -45,7 +53,7 @@ EXIT_INPUT = 2
 def _render(args: argparse.Namespace) -> int:
     directive = Directive.load(args.spec, args.org)
     out = args.output or Path(default_filename(directive))
-    render_directive(directive, out, args.templates)
+    render_directive(directive, out, folders(args.templates))
     print(f"Đã tạo dự thảo văn bản: {out}")
     return 0
 
@@ -93,28 +101,97 @@ def _issue(args: argparse.Namespace) -> int:
     result = issue_directive(
         spec_path=str(args.spec), auto_release=args.auto_release, lead_days=args.lead_days
     )
-    _print_cascade(result.root_key, result.documents_dir)
+    _print_cascade(result)
     return 0
 
 
 def _release(args: argparse.Namespace) -> int:
     store = Store.open()
-    keys = [store.lookup(ref).key for ref in args.refs]  # refuse an unknown one before Prefect
+    with Session(store.engine) as session:  # refuse an unknown one before Prefect starts
+        keys = [letter.key for letter in find_letters(session, args.refs)]
     _embedded_prefect()
-    from flows.cascade import release_directive
+    from flows.cascade import release_letters
 
-    results = release_directive(refs=keys, auto_release=args.auto_release, lead_days=args.lead_days)
-    if len(keys) == 1:
-        print(status_text(store, store.lookup(keys[0])))
-    else:
-        print(f"Đã phát hành {len(keys)} văn bản triển khai.")
+    results = release_letters(
+        refs=keys, by=args.by, auto_release=args.auto_release, lead_days=args.lead_days
+    )
+    with Session(store.engine) as session:
+        for letter in find_letters(session, keys):
+            print(
+                f"Đã phát hành {letter.reference} ngày {short_date(letter.issued_on)}: "
+                f"{LetterKind(letter.kind).label} — {path_of(letter)}"
+            )
     for folder in sorted({result.documents_dir for result in results}):
         print(f"Các văn bản nằm trong thư mục: {folder}")
     return 0
 
 
+def _drafts(args: argparse.Namespace) -> int:
+    store = Store.open()
+    with Session(store.engine) as session:
+        drafts = waiting(session, args.unit)
+    if not drafts:
+        print("Không có văn bản dự thảo nào chờ phát hành.")
+        return 0
+    table = Table("Mã văn bản", "Loại", "Cơ quan ban hành", "Trích yếu", "Tệp", box=None)
+    for letter in drafts:
+        table.add_row(
+            letter.key,
+            LetterKind(letter.kind).label,
+            letter.issuer_code,
+            letter.subject,
+            str(path_of(letter)),
+        )
+    Console(width=200).print(table)
+    print(f"{len(drafts)} văn bản chờ phát hành: chidao release MÃ-VĂN-BẢN …")
+    return 0
+
+
+def _register(args: argparse.Namespace) -> int:
+    year = args.year or clock.today().year
+    store = Store.open()
+    with store.session() as session:
+        if args.start is not None:
+            set_first_number(session, args.unit, year, args.start)
+            print(f"Sổ văn bản đi năm {year} của {args.unit} bắt đầu từ số {args.start:02d}.")
+            return 0
+        lines = register_lines(session, args.unit, year)
+    table = Table(
+        "Số, ký hiệu văn bản",
+        "Ngày tháng văn bản",
+        "Tên loại và trích yếu nội dung văn bản",
+        "Người ký",
+        "Nơi nhận văn bản",
+        "Đơn vị, người nhận bản lưu",
+        "Số lượng bản",
+        "Ghi chú",
+        title=f"SỔ ĐĂNG KÝ VĂN BẢN ĐI — {args.unit} — năm {year}",
+        show_lines=True,
+    )
+    for line in lines:
+        table.add_row(
+            line.reference,
+            short_date(line.issued_on),
+            line.kind_and_subject,
+            line.signer,
+            line.recipients,
+            line.archive,
+            str(line.copies),
+            line.note,
+        )
+    Console(width=args.width).print(table)
+    if not lines:
+        print("Sổ chưa có văn bản nào.")
+    return 0
+
+
 def _actor() -> str:
     return f"cli:{getpass.getuser()}"
+
+
+def _person() -> str:
+    """Who releases, when --by is not given: the person logged in."""
+    return getpass.getuser()
 
 
 def _target(args: argparse.Namespace) -> assignments.AssignmentRef:
@@ -173,14 +250,23 @@ def _escalate(args: argparse.Namespace) -> int:
     _embedded_prefect()
     from flows.escalation import scan_deadlines
 
-    result = scan_deadlines(as_of=day or None)
+    result = scan_deadlines(as_of=day or None, auto_release=args.auto_release)
+    if not result.working_day:
+        print(f"Ngày {short_date(result.day)} là ngày nghỉ: không quét hạn.")
+        return 0
     print(
         f"Quét hạn ngày {short_date(result.day)}: nhắc hạn {result.taken['remind']}, "
         f"đôn đốc {result.taken['urge']}, báo cáo cấp trên {result.taken['escalate']} việc mới."
     )
     for path in result.documents:
         print(f"  {path}")
+    _print_edited(result.edited)
     return 0
+
+
+def _print_edited(paths: Sequence[str]) -> None:
+    for path in paths:
+        print(f"Lưu ý: tệp đã bị sửa ngoài chidao, được giữ nguyên: {path}", file=sys.stderr)
 
 
 def _synthesize(args: argparse.Namespace) -> int:
@@ -189,7 +275,8 @@ def _synthesize(args: argparse.Namespace) -> int:
     _embedded_prefect()
     from flows.synthesis import synthesize
 
-    print(f"Đã viết báo cáo tổng hợp: {synthesize(ref=args.ref, as_of=day or None)}")
+    path = synthesize(ref=args.ref, as_of=day or None, auto_release=args.auto_release)
+    print(f"Đã viết báo cáo tổng hợp: {path}")
     return 0
 
 
@@ -200,11 +287,14 @@ def _status(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_cascade(key: str, folder: str) -> None:
+def _print_cascade(result: CascadeResult) -> None:
     store = Store.open()
-    root = store.lookup(key)
+    root = store.lookup(result.root_key)
     print(status_text(store, root))
-    print(f"Các văn bản nằm trong thư mục: {folder}")
+    print(f"Các văn bản nằm trong thư mục: {result.documents_dir}")
+    for path in result.restored:
+        print(f"Đã viết lại tệp bị mất hoặc hỏng: {path}", file=sys.stderr)
+    _print_edited(result.edited)
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -224,7 +314,8 @@ def _import(args: argparse.Namespace) -> int:
     notes = [u.describe(str(args.file)) for u in imported.unread]
     try:
         if args.implement_as:
-            spec = implementing_letter(data, org, args.file, args.implement_as, args.lead_days)
+            say = wording("trien_khai.txt.j2")
+            spec = implementing_letter(data, org, args.file, args.implement_as, args.lead_days, say)
         else:
             spec = letter_spec(data, org, args.file)
     except InputError:
@@ -259,7 +350,7 @@ def _tasks_text(directive: Directive) -> str:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from chidao.office import Office, running
+    from chidao.office import Office, check_health, running
 
     office = Office(
         home=args.home.resolve(),
@@ -276,6 +367,15 @@ def _serve(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, stop_on_terminate)
     try:
         with running(office) as parts:
+            health = check_health(parts)
+            for problem in health.problems:
+                print(f"Lỗi: {problem}", file=sys.stderr)
+            if health.problems:
+                return 1
+            print(
+                f"Kiểm tra: {health.workers}/{office.workers} worker đang hoạt động; lượt «Quét "
+                f"hạn» kế tiếp theo lịch: {_vn_time(health.scheduled[0])}"
+            )
             print(f"Giao diện Prefect: {office.ui_url}  (API: {office.api_url})")
             print(f"Cơ sở dữ liệu chidao: {office.chidao_url}")
             print(f"Văn bản: {office.home / 'documents'}; nhật ký: {parts.logs}")
@@ -293,6 +393,11 @@ def _serve(args: argparse.Namespace) -> int:
     except RuntimeError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 1
+
+
+def _vn_time(moment: str) -> str:
+    local = pendulum.parse(moment).in_timezone(ZONE)  # type: ignore[union-attr]
+    return f"{local:HH:mm} ngày {short_date(local.date())}"
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -320,7 +425,9 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("spec", type=Path, help="tệp mô tả văn bản (YAML)")
     render.add_argument("-o", "--output", type=Path, help="tệp .docx kết quả")
     render.add_argument("--org", type=Path, help="cây tổ chức thay cho trường org của tệp mô tả")
-    render.add_argument("--templates", type=Path, default=TEMPLATES, help="thư mục mẫu văn bản")
+    render.add_argument(
+        "--templates", type=Path, help="thư mục mẫu văn bản riêng (dùng trước mẫu của chidao)"
+    )
     render.set_defaults(run=_render)
 
     org = commands.add_parser("org", help="cây tổ chức").add_subparsers(
@@ -349,11 +456,27 @@ def _parser() -> argparse.ArgumentParser:
     )
     issue.set_defaults(run=_issue)
 
-    release = commands.add_parser("release", help="phát hành văn bản triển khai đang chờ")
-    release.add_argument("refs", nargs="+", metavar="ref", help="mã chỉ đạo hoặc số hiệu văn bản")
-    release.add_argument("--auto-release", action="store_true")
+    release = commands.add_parser(
+        "release", help="phát hành văn bản dự thảo: cấp số trong sổ văn bản đi, ghi ngày"
+    )
+    release.add_argument("refs", nargs="+", metavar="ref", help="mã văn bản hoặc số hiệu")
+    release.add_argument("--by", default=_person(), help="người cho phát hành (ghi vào sổ)")
+    release.add_argument("--auto-release", action="store_true", help="phát hành luôn cấp dưới")
     release.add_argument("--lead-days", type=int, default=1)
     release.set_defaults(run=_release)
+
+    drafts = commands.add_parser("drafts", help="các văn bản dự thảo chờ phát hành")
+    drafts.add_argument("--unit", help="chỉ của đơn vị này (mã)")
+    drafts.set_defaults(run=_drafts)
+
+    register = commands.add_parser("register", help="sổ đăng ký văn bản đi của một cơ quan")
+    register.add_argument("unit", help="mã cơ quan ban hành")
+    register.add_argument("--year", type=int, help="năm (mặc định: năm nay)")
+    register.add_argument(
+        "--start", type=int, help="đặt số bắt đầu của sổ năm đó (đã cấp số ngoài chidao)"
+    )
+    register.add_argument("--width", type=int, default=180, help="độ rộng bảng (ký tự)")
+    register.set_defaults(run=_register)
 
     def work(name: str, help_text: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text)
@@ -378,11 +501,15 @@ def _parser() -> argparse.ArgumentParser:
 
     escalate = commands.add_parser("escalate", help="quét hạn: nhắc, đôn đốc, báo cáo cấp trên")
     escalate.add_argument("--as-of", help="ngày quét (YYYY-MM-DD), để mô phỏng; mặc định hôm nay")
+    escalate.add_argument(
+        "--auto-release", action="store_true", help="phát hành ngay các văn bản vừa soạn"
+    )
     escalate.set_defaults(run=_escalate)
 
     synthesis = commands.add_parser("synthesize", help="viết báo cáo tổng hợp của một chỉ đạo")
     synthesis.add_argument("ref", help="mã chỉ đạo hoặc số hiệu văn bản")
     synthesis.add_argument("--as-of", help="tổng hợp đến ngày (YYYY-MM-DD); mặc định hôm nay")
+    synthesis.add_argument("--auto-release", action="store_true", help="phát hành ngay")
     synthesis.set_defaults(run=_synthesize)
 
     status = commands.add_parser("status", help="bảng trạng thái của một chỉ đạo")

@@ -9,6 +9,8 @@ another, and each worker runs flow runs as child processes that inherit the offi
 from __future__ import annotations
 
 import base64
+import datetime as dt
+import json
 import os
 import shutil
 import signal
@@ -16,11 +18,13 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from models.errors import InputError
 
@@ -69,6 +73,9 @@ class Office:
             ),
             "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
             "PREFECT_WORKER_QUERY_SECONDS": "2",  # pick a triggered run up within seconds
+            # The scheduler looks for deployments to schedule every 10 s (default 60), so the
+            # start-up check sees the escalation pass scheduled within seconds.
+            "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "10",
             "PREFECT_LOGGING_TO_API_BATCH_INTERVAL": "0.5",
             "CHIDAO_HOME": str(self.home),
             "CHIDAO_DATABASE_URL": self.chidao_url,
@@ -187,6 +194,117 @@ class Running:
                     process.kill()
                     process.wait()
         self.workers, self.server = [], None
+
+
+SCAN = "Quét hạn/quet-han"
+HEARTBEAT_BOUND = 60  # seconds: a worker silent longer than this is not working
+_SCHEDULER_FAILURES = ("bulk DML", "services.scheduler")
+
+
+@dataclass(frozen=True)
+class Health:
+    """What the start-up check found: the escalation pass's next scheduled runs, the workers
+    heard from lately, and what is wrong (in Vietnamese; empty when all is well)."""
+
+    scheduled: list[str]
+    workers: int
+    problems: list[str]
+
+
+def check_health(parts: Running, timeout: float = 90) -> Health:
+    """Wait (up to TIMEOUT s) until the scheduler has scheduled the escalation pass and every
+    worker has sent a heartbeat; then say what is still wrong."""
+    office = parts.office
+    deadline = time.monotonic() + timeout
+    while True:
+        scheduled = _scheduled(office)
+        workers = _recent_workers(office)
+        errors = _scheduler_errors(parts.logs / "server.log")
+        done = bool(scheduled) and workers >= office.workers
+        if done or errors or time.monotonic() > deadline:
+            break
+        time.sleep(2)
+    problems = [f"bộ lập lịch của Prefect báo lỗi: {line}" for line in errors[:3]]
+    if not scheduled:
+        problems.append(
+            f"bộ lập lịch chưa tạo lượt chạy nào cho «{SCAN}» sau {timeout:.0f} giây: lượt quét "
+            f"hạn hằng ngày sẽ không chạy (xem {parts.logs / 'server.log'})"
+        )
+    if workers < office.workers:
+        problems.append(
+            f"chỉ {workers}/{office.workers} worker gửi tín hiệu trong {HEARTBEAT_BOUND} giây "
+            f"gần nhất (xem {parts.logs})"
+        )
+    return Health(scheduled, workers, problems)
+
+
+def _post(office: Office, path: str, body: dict[str, object]) -> object:
+    request = urllib.request.Request(
+        f"{office.api_url}{path}",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", **_authorization(office)},
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        return json.load(answer)
+
+
+def _authorization(office: Office) -> dict[str, str]:
+    auth = office.env().get("PREFECT_API_AUTH_STRING")
+    return {"Authorization": "Basic " + base64.b64encode(auth.encode()).decode()} if auth else {}
+
+
+def scheduled_runs(office: Office, deployment: str = SCAN, limit: int = 5) -> list[dict[str, Any]]:
+    """The next runs the scheduler created for DEPLOYMENT, soonest first."""
+    name = urllib.parse.quote(deployment)
+    request = urllib.request.Request(
+        f"{office.api_url}/deployments/name/{name}", headers=_authorization(office)
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        deployment_id = json.load(answer)["id"]
+    found = _post(
+        office,
+        "/flow_runs/filter",
+        {
+            "deployments": {"id": {"any_": [deployment_id]}},
+            "flow_runs": {"state": {"type": {"any_": ["SCHEDULED"]}}},
+            "sort": "EXPECTED_START_TIME_ASC",
+            "limit": limit,
+        },
+    )
+    return list(found)  # type: ignore[call-overload]
+
+
+def _scheduled(office: Office) -> list[str]:
+    try:
+        return [str(run["expected_start_time"]) for run in scheduled_runs(office)]
+    except (urllib.error.URLError, OSError, KeyError, ValueError):
+        return []
+
+
+def _recent_workers(office: Office) -> int:
+    try:
+        workers = _post(office, f"/work_pools/{POOL}/workers/filter", {})
+    except (urllib.error.URLError, OSError, ValueError):
+        return 0
+    now = dt.datetime.now(dt.UTC)
+    recent = 0
+    for worker in workers:  # type: ignore[attr-defined]
+        beat = worker.get("last_heartbeat_time")
+        if beat and (now - dt.datetime.fromisoformat(beat)).total_seconds() <= HEARTBEAT_BOUND:
+            recent += 1
+    return recent
+
+
+def _scheduler_errors(log: Path) -> list[str]:
+    """Lines where the server's scheduler failed (as it does with SQLAlchemy 2.1)."""
+    if not log.is_file():
+        return []
+    lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    return [
+        line.strip()
+        for line in lines
+        if "ERROR" in line and any(w in line for w in _SCHEDULER_FAILURES)
+    ]
 
 
 @contextmanager

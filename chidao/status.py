@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from models import board
 from models.records import DirectiveRecord
+from models.states import LetterState
 from models.store import Store
 
 _LEVELS = {0: "Văn bản gốc", 1: "Cấp dưới trực tiếp", 2: "Cấp dưới nữa"}
@@ -17,11 +19,11 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
-def status_text(store: Store, record: DirectiveRecord, board: bool = True) -> str:
+def status_text(store: Store, record: DirectiveRecord, show_board: bool = True) -> str:
     assert record.id is not None
-    state = "đã phát hành" if record.state == "released" else "dự thảo, chờ phát hành"
+    state = LetterState(record.state).label.lower()
     out = [f"Chỉ đạo {record.reference} ({state}): {record.subject}", f"Mã: {record.key}", ""]
-    summary = store.cascade_summary(record.id)
+    summary = board.cascade_summary(store, record.id)
     rows = [
         [
             _LEVELS.get(depth - record.depth, f"Cấp {depth - record.depth}"),
@@ -32,9 +34,9 @@ def status_text(store: Store, record: DirectiveRecord, board: bool = True) -> st
         for depth, n, released, a in summary
     ]
     out += [_table(["Cấp", "Số văn bản", "Đang chờ phát hành", "Số việc đã giao"], rows), ""]
-    if not board:
+    if not show_board:
         return "\n".join(out).rstrip()
-    labels, units = store.board(record.id)
+    labels, units = board.board(store, record.id)
     if units:
         header = ["Đơn vị", *[f"Mục {x}" for x in labels]]
         out.append(

@@ -2,7 +2,7 @@
 
 Prefect runs are kept at the granularity a coordinator watches: one flow run per cascade, one
 task run per level of the tree (record the level's directives and assignments; write its
-documents), and one for the status boards. A subflow per directive would cost ~1.3 s each here
+letters), and one for the status boards. A subflow per directive would cost ~1.3 s each here
 (about 17 minutes at national scale); a task per level does the same bulk work in a few runs.
 """
 
@@ -13,7 +13,7 @@ import hashlib
 import re
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from uuid import UUID
 
@@ -22,16 +22,21 @@ from prefect.artifacts import TableArtifact, create_progress_artifact, update_pr
 from prefect.cache_policies import NO_CACHE
 from prefect.client.orchestration import get_client
 
+from flows import letters
 from flows.context import actor
 from flows.forms import titled
+from models import board, clock
 from models.cascade import child_key, implementing_spec, root_key
 from models.directive import Directive, DirectiveSpec
+from models.documents import Outcome
 from models.errors import InputError
-from models.files import write_atomic
+from models.letters import folder_of, slug
 from models.org import OrgTree
 from models.records import DirectiveRecord
-from models.store import NewDirective, Store, home, spec_sha256
-from renderer import default_filename, render_bytes, safe_filename
+from models.settings import settings
+from models.states import LetterState
+from models.store import NewDirective, Store, spec_sha256
+from renderer import wording
 
 # Prefect's SQLite server serialises writes; more concurrency only adds 'database is locked'.
 BOARD_CONCURRENCY = 2
@@ -54,15 +59,13 @@ class CascadeResult:
     directives: int
     documents_dir: str
     timings: Timings
+    edited: list[str] = field(default_factory=list)  # files someone changed, kept as they are
+    restored: list[str] = field(default_factory=list)  # files missing or broken, written again
 
 
-def _load(record: DirectiveRecord, org: OrgTree) -> Directive:
-    return Directive(DirectiveSpec.model_validate_json(record.spec_json), org, record.key)
-
-
-def documents_dir(key: str) -> Path:
+def documents_dir(root: DirectiveRecord) -> Path:
     """One folder per cascade, named after its root directive."""
-    return home() / "documents" / safe_filename(key, suffix="")
+    return settings().documents / folder_of(root.key)
 
 
 # NO_CACHE: idempotency lives in the database's unique keys, not in Prefect's result cache.
@@ -74,32 +77,30 @@ def documents_dir(key: str) -> Path:
     retry_delay_seconds=1,
 )
 def record_level(
-    level: int,
-    parents: Sequence[int],
-    org: OrgTree,
-    auto_release: bool,
-    lead_days: int,
+    level: int, parents: Sequence[int], folder: str, auto_release: bool, lead_days: int
 ) -> tuple[list[int], Timings]:
     """Create the implementing letters of every governing unit assigned work by PARENTS (those
     already recorded stay as they are). Returns the ids of this level's directives."""
     started = time.perf_counter()
     store = Store.open()
-    calendar = store.calendar
+    say = wording("trien_khai.txt.j2")
     batch = []
     for parent in store.directives(parents):
-        if parent.state != "released":
+        if parent.state != LetterState.RELEASED:
             continue
-        directive = _load(parent, org)
+        directive = store.directive(parent)
         for code in store.governing_assignees(parent.id or 0):
-            unit = org.units[code]
-            spec = implementing_spec(directive, unit, calendar, lead_days)
+            unit = directive.org.units[code]
+            spec = implementing_spec(directive, unit, store.calendar, lead_days, say, clock.today())
+            key = child_key(parent.key, unit)
             batch.append(
                 NewDirective(
-                    key=child_key(parent.key, unit),
-                    directive=Directive(spec, org, child_key(parent.key, unit)),
+                    key=key,
+                    directive=Directive(spec, directive.org, key),
                     parent_id=parent.id,
                     depth=level,
                     released=auto_release,
+                    folder=folder,
                 )
             )
     ids = list(store.record(batch, actor()).values()) if batch else []
@@ -109,40 +110,26 @@ def record_level(
 @task(
     name="Viết văn bản Word", task_run_name="Cấp {level}: viết văn bản Word", cache_policy=NO_CACHE
 )
-def write_documents(
-    level: int, ids: Sequence[int], org: OrgTree, folder: Path
-) -> tuple[int, Timings]:
-    """Render every directive of the level whose document is missing or changed on disk.
-    Rendering is deterministic, so a rewrite after a crash gives the same bytes."""
+def write_documents(level: int, ids: Sequence[int]) -> tuple[Outcome, Timings]:
+    """Write the level's letters not written yet (or redrafted since), and check the others'
+    files against the bytes kept for them. Rendering is deterministic, so a rewrite after a
+    crash gives the same bytes."""
     started = time.perf_counter()
-    rendering = 0.0
     store = Store.open()
-    known = store.documents(ids)
-    written: list[tuple[int, Path, str]] = []
-    for record in store.directives(ids):
-        assert record.id is not None
-        directive = _load(record, org)
-        render_start = time.perf_counter()
-        data = render_bytes(directive)
-        sha = hashlib.sha256(data).hexdigest()
-        path = folder / default_filename(directive)
-        doc = known.get(record.id)
-        if doc and doc.sha256 == sha and Path(doc.path).is_file() and path == Path(doc.path):
-            rendering += time.perf_counter() - render_start
-            continue
-        write_atomic(path, data)
-        rendering += time.perf_counter() - render_start
-        written.append((record.id, path, sha))
-    # Recorded after the files: a crash in between only means re-rendering the same bytes.
-    store.record_documents(written, actor())
+    kept = letters.letters_of(store, ids)
+    pending = letters.to_write(kept)
+    render_start = time.perf_counter()
+    outcome = letters.write(store, pending)
+    rendering = time.perf_counter() - render_start
+    outcome += letters.verify(store, [x for x in kept if x not in pending])
     elapsed = time.perf_counter() - started
-    return len(written), Timings(database=elapsed - rendering, rendering=rendering)
+    return outcome, Timings(database=elapsed - rendering, rendering=rendering)
 
 
 def board_key(key: str) -> str:
     """Artifact keys allow lowercase letters, digits and dashes only."""
-    slug = re.sub(r"[^a-z0-9]+", "-", safe_filename(key, suffix="").lower()).strip("-")
-    return f"trang-thai-{slug[:60]}-{hashlib.sha256(key.encode()).hexdigest()[:8]}"
+    readable = re.sub(r"[^a-z0-9]+", "-", slug(key).lower()).strip("-")
+    return f"trang-thai-{readable[:60]}-{hashlib.sha256(key.encode()).hexdigest()[:8]}"
 
 
 @task(
@@ -156,11 +143,11 @@ def publish_boards(ids: Sequence[int], count: int) -> Timings:
     boards = []
     for record in records:
         assert record.id is not None
-        labels, rows = store.board(record.id)
+        labels, rows = board.board(store, record.id)
         table = [
             {"Đơn vị": r.unit, **{f"Mục {x}": r.states.get(x, "") for x in labels}} for r in rows
         ]
-        state = "đã phát hành" if record.state == "released" else "dự thảo, chờ phát hành"
+        state = LetterState(record.state).label.lower()
         description = f"**{record.reference}** — {record.subject} ({state})"
         boards.append((board_key(record.key), table, description))
     queries = Timings(database=time.perf_counter() - started)
@@ -172,10 +159,10 @@ def publish_boards(ids: Sequence[int], count: int) -> Timings:
 
             async def one(key: str, table: list[dict[str, str]], description: str) -> None:
                 async with limit:
-                    board = TableArtifact(key=key, table=table, description=description)
-                    await board.acreate(client=client)
+                    artifact = TableArtifact(key=key, table=table, description=description)
+                    await artifact.acreate(client=client)
 
-            await asyncio.gather(*(one(*board) for board in boards))
+            await asyncio.gather(*(one(*item) for item in boards))
 
     asyncio.run(publish())
     return queries
@@ -183,18 +170,18 @@ def publish_boards(ids: Sequence[int], count: int) -> Timings:
 
 def run_cascade(
     store: Store,
-    org: OrgTree,
     starts: Sequence[DirectiveRecord],
     auto_release: bool,
     lead_days: int,
     timings: Timings,
 ) -> CascadeResult:
-    """Walk down from STARTS (released letters of one cascade, at one depth) level by level
-    until no released directive has governing units."""
+    """Walk down from STARTS (letters of one cascade, at one depth) level by level until no
+    released directive has governing units."""
     logger = get_run_logger()
     first = starts[0]
     root = store.cascade_root(first)
-    folder = documents_dir(root.key)
+    folder = folder_of(root.key)
+    org = store.org(first)
     height = max(max(org.height(s.issuer_code) for s in starts), 1)
     what = first.reference if len(starts) == 1 else f"{len(starts)} văn bản"
     progress: UUID = create_progress_artifact(  # type: ignore[assignment]  # sync call
@@ -203,18 +190,31 @@ def run_cascade(
     level_ids = [s.id for s in starts if s.id is not None]
     every = list(level_ids)
     level = first.depth
+    outcome = Outcome()
     while level_ids:
-        written, spent = write_documents(level, level_ids, org, folder)
+        written, spent = write_documents(level, level_ids)
+        outcome += written
         timings += spent
-        logger.info("Cấp %s: %s chỉ đạo, %s văn bản mới", level, len(level_ids), written)
+        logger.info(
+            "Cấp %s: %s chỉ đạo, %s văn bản mới", level, len(level_ids), len(written.written)
+        )
         level += 1
         update_progress_artifact(progress, progress=100 * min(1.0, (level - first.depth) / height))
-        level_ids, spent = record_level(level, level_ids, org, auto_release, lead_days)
+        level_ids, spent = record_level(level, level_ids, folder, auto_release, lead_days)
         timings += spent
         every += level_ids
     update_progress_artifact(progress, progress=100.0)
     timings += publish_boards(every, len(every))
-    return CascadeResult(root.key, len(every), str(folder), timings)
+    for path in outcome.edited:
+        logger.warning("Giữ nguyên văn bản đã bị sửa ngoài chidao: %s", path)
+    return CascadeResult(
+        root.key,
+        len(every),
+        str(documents_dir(root)),
+        timings,
+        [str(p) for p in outcome.edited],
+        [str(p) for p in outcome.restored],
+    )
 
 
 @flow(name="Phát hành chỉ đạo", log_prints=False)
@@ -223,14 +223,16 @@ def issue_directive(
     spec: DirectiveSpec | None = titled(None, "Nội dung văn bản", "Thay cho tệp YAML"),
     auto_release: bool = titled(
         False,
-        "Phát hành ngay văn bản triển khai của cấp dưới",
-        "Không chờ cơ quan thường trực duyệt",
+        "Phát hành ngay",
+        "Cấp số cho văn bản dự thảo và văn bản triển khai của cấp dưới, không chờ duyệt",
     ),
     lead_days: int = titled(
         1, "Hạn nội bộ sớm hơn (ngày làm việc)", "Cấp dưới báo cáo sớm hơn hạn của đơn vị"
     ),
 ) -> CascadeResult:
-    """Record a directive, assign its tasks, write its Word draft and cascade it downwards."""
+    """Record a directive, assign its tasks, write its Word letter and cascade it downwards. A
+    letter that carries its number (received, or numbered by hand) is issued as it is; a draft
+    waits to be released (numbered) unless AUTO_RELEASE."""
     started = time.perf_counter()
     directive = _directive_from(spec_path, spec)
     store = Store.open()
@@ -244,41 +246,36 @@ def issue_directive(
             key,
             "chỉ đạo này đã được phát hành với nội dung khác; hãy đổi số hoặc ngày văn bản",
         )
-    store.record([NewDirective(key, directive, None, 0, released=True)], actor())
+    released = directive.spec.number is not None or auto_release
+    new = NewDirective(key, directive, None, 0, released=released, folder=folder_of(key))
+    store.record([new], actor())
     root = store.find(key)
     assert root is not None
     own = Timings(database=time.perf_counter() - started)
-    return run_cascade(store, directive.org, [root], auto_release, lead_days, own)
+    return run_cascade(store, [root], auto_release, lead_days, own)
 
 
-@flow(name="Phát hành văn bản triển khai")
-def release_directive(
+@flow(name="Phát hành văn bản")
+def release_letters(
     refs: list[str] = titled(..., "Mã hoặc số hiệu các văn bản dự thảo"),
+    by: str = titled(..., "Người phát hành", "Họ tên người cho phát hành (ghi vào sổ)"),
     auto_release: bool = titled(False, "Phát hành ngay văn bản của các cấp dưới nữa"),
     lead_days: int = titled(1, "Hạn nội bộ sớm hơn (ngày làm việc)"),
 ) -> list[CascadeResult]:
-    """A coordinator releases held implementing letters: their units get their assignments and
-    their own governing units get their drafts. Letters of one cascade and level go down
-    together, so releasing many costs a few task runs per level, not a few per letter."""
+    """Release drafts: each takes the next number of its issuer's register and today's date. A
+    directive's units get their assignments and its governing units their drafts; letters of
+    one cascade and level go down together, so releasing many costs a few task runs per level."""
     started = time.perf_counter()
     store = Store.open()
-    records = [store.lookup(ref) for ref in refs]  # every reference known before any change
-    groups: dict[tuple[str, int, str], list[DirectiveRecord]] = {}
-    orgs: dict[str, OrgTree] = {}
-    for record in records:
-        if record.org_path not in orgs:
-            orgs[record.org_path] = OrgTree.load(Path(record.org_path))
-        org = orgs[record.org_path]
-        store.release(record, _load(record, org), actor())
-        released = store.find(record.key)
-        assert released is not None
-        group = (store.cascade_root(released).key, released.depth, record.org_path)
-        groups.setdefault(group, []).append(released)
+    released = letters.release(store, refs, by)
+    groups: dict[tuple[str, int], list[DirectiveRecord]] = {}
+    for letter in released:
+        if letter.directive_id is None or letter.kind not in letters.DIRECTIVE_KINDS:
+            continue
+        record = store.directives([letter.directive_id])[0]
+        groups.setdefault((store.cascade_root(record).key, record.depth), []).append(record)
     own = Timings(database=time.perf_counter() - started)
-    return [
-        run_cascade(store, orgs[org_path], starts, auto_release, lead_days, own)
-        for (_, _, org_path), starts in groups.items()
-    ]
+    return [run_cascade(store, starts, auto_release, lead_days, own) for starts in groups.values()]
 
 
 def _directive_from(spec_path: str | None, spec: DirectiveSpec | None) -> Directive:

@@ -1,30 +1,28 @@
-"""The escalation pass "Quét hạn": scheduled on weekday mornings, or run for a simulated date."""
+"""The escalation pass "Quét hạn": scheduled on weekday mornings, or run for a given date."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
+from dataclasses import dataclass, field
 
-import pendulum
-from prefect import flow, task
+from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from sqlmodel import col, select
 
-from flows.cascade import documents_dir
+from flows import letters
 from flows.context import actor
 from flows.forms import titled
-from models import escalation, rollup, synthesis
-from models.calendar import ZONE
-from models.directive import Directive, Ladder
-from models.files import write_atomic
-from models.org import OrgTree
-from models.store import Store, home
-from renderer import render_bytes
+from models import clock, escalation, rollup
+from models.documents import Outcome, path_of
+from models.errors import InputError
+from models.letters import claimed, folder_of, letter_key, letter_path
+from models.records import LetterRecord, insert_ignoring
+from models.states import LetterKind, LetterState
+from models.store import Store
+from models.vntext import short_date
 
-_NOTICES = {escalation.URGE: "don-doc", escalation.ESCALATE: "bao-cao-cham"}
+AUTO = "chidao (tự động phát hành)"
 
 
 @dataclass(frozen=True)
@@ -32,11 +30,9 @@ class ScanResult:
     day: dt.date
     taken: dict[str, int]
     documents: list[str]
-
-
-@cache
-def _org(path: str) -> OrgTree:
-    return OrgTree.load(Path(path))
+    working_day: bool = True
+    released: list[str] = field(default_factory=list)
+    edited: list[str] = field(default_factory=list)
 
 
 @task(name="Nhận các bậc đôn đốc", cache_policy=NO_CACHE)
@@ -45,77 +41,91 @@ def take_rungs(day: dt.date) -> dict[str, int]:
 
 
 @task(name="Viết công văn đôn đốc và báo cáo", cache_policy=NO_CACHE)
-def write_notices(day: dt.date) -> list[str]:
-    """One công văn đôn đốc per coordinator per day, one escalation report per coordinator per
-    day — each written from every rung taken that day, so overlapping passes converge."""
+def write_notices() -> tuple[list[int], Outcome]:
+    """Every công văn đôn đốc and escalation report still owed — claimed by this pass or by an
+    earlier one that did not finish — drafted from all the rungs linked to it."""
     store = Store.open()
-    written = []
-    for step, kind in _NOTICES.items():
-        for coordinator, lates in escalation.late_on(store, day, step).items():
-            org = _org(lates[0].directive.org_path)
-            if step == escalation.URGE:
-                raw = lates[0].directive.ladder
-                ladder = Ladder.model_validate_json(raw) if raw else Ladder()
-                spec = escalation.urging_letter(
-                    org, coordinator, lates, day, ladder, store.calendar
-                )
-            else:
-                spec = escalation.escalation_report(org, coordinator, lates, day)
-            data = render_bytes(Directive(spec, org, f"{kind}:{coordinator}:{day}"))
-            path = home() / "documents" / kind / day.isoformat() / f"{coordinator}.docx"
-            sha = hashlib.sha256(data).hexdigest()
-            written.append(str(path))
-            if store.notice_sha256(kind, coordinator, day) == sha and path.is_file():
-                continue  # the same letter again: nothing to rewrite or record
-            write_atomic(path, data)
-            store.record_notice(kind, coordinator, day, path, sha, actor())
-    return written
+    owed = escalation.pending(store, [LetterKind.URGING, LetterKind.ESCALATION])
+    outcome = letters.write(store, owed)
+    return [x.id for x in owed if x.id is not None], outcome
 
 
 @task(name="Soạn báo cáo lên cấp trên", cache_policy=NO_CACHE)
-def draft_rollups(day: dt.date) -> list[str]:
-    """Each governing unit's report upward, from its subordinates' reports (gaps named)."""
+def draft_rollups(day: dt.date) -> tuple[list[int], Outcome]:
+    """Each governing unit's report upward, from its own units' reports (gaps named), as of
+    DAY; a draft is never moved back in time, and a released report is never redrafted."""
     store = Store.open()
-    written = []
-    for letter in rollup.due(store, day):
-        assert letter.id is not None
-        org = _org(letter.org_path)
-        parent = rollup.parent_of(store, letter)
-        spec = rollup.rollup_spec(org, letter, parent, synthesis.rows(store, letter.id), day)
-        data = render_bytes(Directive(spec, org, f"bao-cao-len:{letter.key}"))
-        sha = hashlib.sha256(data).hexdigest()
-        root = store.cascade_root(letter)
-        path = (
-            documents_dir(root.key) / "bao-cao-len" / day.isoformat() / f"{letter.issuer_code}.docx"
+    ids = []
+    with store.session() as session:
+        for record in rollup.due(store, day):
+            key = letter_key(LetterKind.ROLLUP, record.key)
+            folder = folder_of(store.cascade_root(record).key)
+            row = claimed(
+                key,
+                LetterKind.ROLLUP,
+                record.issuer_code,
+                day,
+                letter_path(folder, f"{record.issuer_code}-bao-cao-len", key),
+                directive_id=record.id,
+            )
+            session.execute(insert_ignoring(session, LetterRecord).values(**row))
+            letter = session.exec(select(LetterRecord).where(LetterRecord.key == key)).one()
+            if letter.state == LetterState.DRAFT and letter.issued_on <= day:
+                letter.issued_on, letter.redraft = day, True
+                ids.append(letter.id)
+    with store.session() as session:
+        due = list(session.exec(select(LetterRecord).where(col(LetterRecord.id).in_(ids))))
+    return [x.id for x in due if x.id is not None], letters.write(store, due)
+
+
+def check_day(day: dt.date) -> None:
+    """A pass is for today or a day gone by: a date ahead (a typo like 2042) would spend rungs
+    whose letters nobody could send."""
+    today = clock.today()
+    if day > today:
+        raise InputError.one(
+            "(tham số)",
+            "as_of",
+            day.isoformat(),
+            f"ngày quét sau ngày hôm nay ({today.isoformat()}); chỉ quét hôm nay hoặc ngày đã qua",
         )
-        known = store.documents([letter.id], kind="bao-cao-len").get(letter.id)
-        # A draft never goes back in time: a pass for an earlier day leaves a later draft alone.
-        if known and (Path(known.path).parent.name > day.isoformat() or known.sha256 == sha):
-            written.append(known.path)
-            continue
-        write_atomic(path, data)
-        store.record_documents([(letter.id, path, sha)], actor(), kind="bao-cao-len")
-        written.append(str(path))
-    return written
 
 
 @flow(name="Quét hạn")
 def scan_deadlines(
     as_of: dt.date | None = titled(None, "Ngày quét", "Mặc định: hôm nay (giờ Việt Nam)"),
+    auto_release: bool = titled(
+        False, "Phát hành ngay", "Cấp số cho các văn bản vừa soạn, không chờ duyệt"
+    ),
 ) -> ScanResult:
-    """Remind units before their due day, urge the late ones, report those still late, and
-    draft governing units' reports upward from their subordinates' reports."""
-    day = as_of or pendulum.now(ZONE).date()
+    """Remind units before their due day, urge the late ones, report those still late after
+    the urging, and draft governing units' reports upward. On a day offices do not work (a
+    weekend, Tết), the weekday schedule still fires and the pass does nothing."""
+    logger = get_run_logger()
+    day = as_of or clock.today()
+    check_day(day)
+    store = Store.open()
+    if not store.calendar.is_working_day(day):
+        logger.info("Ngày %s là ngày nghỉ: không quét hạn.", short_date(day))
+        return ScanResult(day, {"remind": 0, "urge": 0, "escalate": 0}, [], working_day=False)
+    # Reports upward first: a unit whose report goes up today is not urged today.
+    rollups, outcome = draft_rollups(day)
+    if auto_release:
+        letters.release(store, [x.key for x in letters.by_id(store, rollups)], AUTO)
     taken = take_rungs(day)
-    documents = write_notices(day) + draft_rollups(day)
-    names = {
-        escalation.REMIND: "Nhắc hạn",
-        escalation.URGE: "Đôn đốc",
-        escalation.ESCALATE: "Báo cáo cấp trên",
-    }
+    notices, written = write_notices()
+    outcome += written
+    released = []
+    if auto_release:
+        released = [x.key for x in letters.by_id(store, notices) if x.state == LetterState.DRAFT]
+        letters.release(store, released, AUTO)
+    paths = [str(path_of(x)) for x in letters.by_id(store, [*notices, *rollups])]
+    names = {"remind": "Nhắc hạn", "urge": "Đôn đốc", "escalate": "Báo cáo cấp trên"}
     create_table_artifact(
         table=[{"Bậc": names[step], "Số việc mới": str(n)} for step, n in taken.items()],
         key="quet-han",
-        description=f"Quét hạn ngày {day.strftime('%d/%m/%Y')}: {len(documents)} văn bản",
+        description=f"Quét hạn ngày {short_date(day)}: {len(paths)} văn bản",
     )
-    return ScanResult(day, taken, documents)
+    for path in outcome.edited:
+        logger.warning("Giữ nguyên văn bản đã bị sửa ngoài chidao: %s", path)
+    return ScanResult(day, taken, paths, True, released, [str(p) for p in outcome.edited])

@@ -3,49 +3,54 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-from pathlib import Path
 
-import pendulum
 from prefect import flow
+from sqlmodel import select
 
-from flows.cascade import documents_dir
-from flows.context import actor
+from flows import letters
+from flows.escalation import AUTO, check_day
 from flows.forms import titled
-from models import synthesis
-from models.calendar import ZONE
-from models.directive import Directive
-from models.files import write_atomic
-from models.org import OrgTree
+from models import clock
+from models.documents import path_of
+from models.letters import claimed, folder_of, letter_key, letter_path
+from models.records import LetterRecord, insert_ignoring
+from models.states import LetterKind, LetterState
 from models.store import Store
-from renderer import render_bytes
-from renderer.chart import bar_chart
-from renderer.render import Figure
 
 
 @flow(name="Tổng hợp báo cáo")
 def synthesize(
     ref: str = titled(..., "Mã hoặc số hiệu văn bản chỉ đạo"),
     as_of: dt.date | None = titled(None, "Tổng hợp đến ngày", "Mặc định: hôm nay"),
+    auto_release: bool = titled(False, "Phát hành ngay", "Cấp số, không chờ duyệt"),
 ) -> str:
-    """Write the báo cáo tổng hợp of directive REF; returns the document's path."""
-    day = as_of or pendulum.now(ZONE).date()
+    """Draft (or redraft) the báo cáo tổng hợp of directive REF as of the end of AS_OF;
+    returns the document's path. A released synthesis is never redrafted."""
+    day = as_of or clock.today()
+    check_day(day)
     store = Store.open()
     record = store.lookup(ref)
-    assert record.id is not None
-    org = OrgTree.load(Path(record.org_path))
-    table = synthesis.rows(store, record.id)
-    spec = synthesis.synthesis_spec(org, record, table, day)
-    by_group = synthesis.rates(table)
-    chart = bar_chart(
-        [g.group for g in by_group], [g.percent for g in by_group], "Tỷ lệ báo cáo đúng hạn"
+    issuer = store.org(record).units[record.issuer_code]
+    key = letter_key(LetterKind.SYNTHESIS, record.key, day.isoformat())
+    folder = folder_of(store.cascade_root(record).key)
+    row = claimed(
+        key,
+        LetterKind.SYNTHESIS,
+        issuer.coordinator or issuer.code,
+        day,
+        letter_path(folder, f"tong-hop-{day.isoformat()}", key),
+        directive_id=record.id,
+        as_of=day,
     )
-    figure = Figure(chart, "Biểu đồ: tỷ lệ báo cáo đúng hạn theo nhóm đơn vị")
-    data = render_bytes(Directive(spec, org, f"tong-hop:{record.key}"), figures=[figure])
-    path = documents_dir(store.cascade_root(record).key) / f"tong-hop-{day.isoformat()}.docx"
-    sha = hashlib.sha256(data).hexdigest()
-    known = store.documents([record.id], kind="tong-hop").get(record.id)
-    if not (known and known.sha256 == sha and known.path == str(path) and path.is_file()):
-        write_atomic(path, data)
-        store.record_documents([(record.id, path, sha)], actor(), kind="tong-hop")
-    return str(path)
+    with store.session() as session:
+        session.execute(insert_ignoring(session, LetterRecord).values(**row))
+        letter = session.exec(select(LetterRecord).where(LetterRecord.key == key)).one()
+        if letter.state == LetterState.DRAFT:
+            letter.redraft = True
+    if letter.state == LetterState.DRAFT:
+        letters.write(store, letters.by_id(store, [letter.id or 0]))
+        if auto_release:
+            letters.release(store, [key], AUTO)
+    else:
+        letters.verify(store, [letter])
+    return str(path_of(letter))

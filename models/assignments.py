@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pendulum
 from sqlmodel import Session, col, select, update
 
+from models import clock
 from models.calendar import ZONE, end_of_day
 from models.errors import InputError
 from models.evidence import Evidence, evidence_path
@@ -22,15 +23,15 @@ from models.records import (
     ReportRecord,
     ReviewRecord,
 )
-from models.store import OPEN, Store, home
+from models.states import OWED, AssignmentState
+from models.store import Store, home
 
-ASSIGNED, REPORTED, ACCEPTED, RETURNED = "assigned", "reported", "accepted", "returned"
-_STATE_NAMES = {
-    ASSIGNED: "đã giao, chưa báo cáo",
-    REPORTED: "đã báo cáo, chờ xem xét",
-    ACCEPTED: "đã được chấp nhận",
-    RETURNED: "bị trả lại để làm lại",
-}
+ASSIGNED, REPORTED, ACCEPTED, RETURNED = (
+    AssignmentState.ASSIGNED,
+    AssignmentState.REPORTED,
+    AssignmentState.ACCEPTED,
+    AssignmentState.RETURNED,
+)
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,9 @@ class AssignmentRef:
     directive: str
     label: str
     unit: str
-    state: str
+    state: AssignmentState
     due_on: dt.date | None
+    created_at: dt.datetime
 
 
 def find(store: Store, ref: str, unit: str, label: str | None = None) -> AssignmentRef:
@@ -70,12 +72,21 @@ def find(store: Store, ref: str, unit: str, label: str | None = None) -> Assignm
     assignment, item_label = found[0]
     assert assignment.id is not None
     return AssignmentRef(
-        assignment.id, directive.key, item_label, unit, assignment.state, assignment.due_on
+        assignment.id,
+        directive.key,
+        item_label,
+        unit,
+        AssignmentState(assignment.state),
+        assignment.due_on,
+        assignment.created_at,
     )
 
 
 def _transition(
-    session: Session, target: AssignmentRef, allowed: Sequence[str], new_state: str
+    session: Session,
+    target: AssignmentRef,
+    allowed: Sequence[AssignmentState],
+    new_state: AssignmentState,
 ) -> None:
     """Change state only from ALLOWED, atomically: of two concurrent calls one wins."""
     result = session.exec(  # type: ignore[call-overload]
@@ -85,12 +96,12 @@ def _transition(
     )
     if result.rowcount != 1:
         current = session.get(AssignmentRecord, target.id)
-        state = current.state if current else "?"
+        state = AssignmentState(current.state).label if current else "?"
         raise InputError.one(
             "(cơ sở dữ liệu)",
             "trạng thái",
-            _STATE_NAMES.get(state, state),
-            f"không thể chuyển sang «{_STATE_NAMES[new_state]}» từ trạng thái hiện tại",
+            state,
+            f"không thể chuyển sang «{new_state.label}» từ trạng thái hiện tại",
         )
 
 
@@ -106,7 +117,7 @@ def submit_report(
     (by content hash, so a re-sent file is one file), then the report in one transaction."""
     if not text.strip():
         raise InputError.one("(dòng lệnh)", "--text", text, "nội dung báo cáo không được để trống")
-    submitted = at or pendulum.now(ZONE)
+    submitted = _moment(target, at)
     late = target.due_on is not None and submitted >= end_of_day(target.due_on)
     folder = home() / "evidence"
     for item in evidence:
@@ -136,6 +147,24 @@ def submit_report(
     return late
 
 
+def _moment(target: AssignmentRef, at: pendulum.DateTime | None) -> pendulum.DateTime:
+    """When a report was sent: now by the one clock, or AT (a report recorded after the fact),
+    which can be neither before the work was assigned nor after now."""
+    now = clock.now()
+    if at is None:
+        return now
+    assigned = pendulum.instance(target.created_at).in_timezone(ZONE)
+    if not assigned <= at <= now:
+        raise InputError.one(
+            "(dòng lệnh)",
+            "--at",
+            at.isoformat(),
+            f"thời điểm nộp phải từ lúc được giao việc ({assigned.isoformat()}) đến bây giờ "
+            f"({now.isoformat()})",
+        )
+    return at
+
+
 def review(
     store: Store, target: AssignmentRef, accept: bool, reason: str | None, actor: str
 ) -> None:
@@ -146,7 +175,13 @@ def review(
     with store.session() as session:
         _transition(session, target, (REPORTED,), decision)
         session.add(
-            ReviewRecord(assignment_id=target.id, decision=decision, reason=reason, actor=actor)
+            ReviewRecord(
+                assignment_id=target.id,
+                decision=decision,
+                reason=reason,
+                actor=actor,
+                at=clock.now(),
+            )
         )
         store.audit(session, actor, f"assignment.{decision}", "assignment", [_key(target)])
 
@@ -163,7 +198,7 @@ def extend(store: Store, target: AssignmentRef, until: dt.date, reason: str, act
             update(AssignmentRecord)
             .where(
                 col(AssignmentRecord.id) == target.id,
-                col(AssignmentRecord.state).in_(OPEN),
+                col(AssignmentRecord.state).in_(OWED),
                 col(AssignmentRecord.due_on) == target.due_on,
             )
             .values(due_on=until)
@@ -178,6 +213,7 @@ def extend(store: Store, target: AssignmentRef, until: dt.date, reason: str, act
                 new_due_on=until,
                 reason=reason,
                 actor=actor,
+                at=clock.now(),
             )
         )
         store.audit(session, actor, "assignment.extended", "assignment", [_key(target)])

@@ -1,11 +1,18 @@
 """How a directive cascades: the implementing letter a governing unit sends to its own units
-(the seed-002 pattern) and the earlier internal deadline it sets them."""
+(the seed-002 pattern) and the earlier internal deadline it sets them.
+
+The letter carries the substance of each item given to the unit (its own subject and its report
+clause replaced by the unit's), the reporting period, and the unit's coordinator's follow-up.
+What the letter says around that substance is worded in templates/trien_khai.txt.j2."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
+from typing import Protocol
 
+from models.addressing import recipient_lines
 from models.calendar import WorkingCalendar
 from models.directive import (
     Deadline,
@@ -13,11 +20,18 @@ from models.directive import (
     DirectiveSpec,
     DocumentKind,
     Item,
-    RecipientLine,
     Reference,
-    Signer,
+    Task,
 )
-from models.org import Level, Unit, UnitKind
+from models.org import Unit
+from models.signing import signer_for
+from models.states import LetterKind
+
+
+class Wording(Protocol):
+    """A letter's wording: the text of one slot of a template of templates/, filled in."""
+
+    def __call__(self, slot: str, /, **context: object) -> str: ...
 
 
 def root_key(directive: Directive) -> str:
@@ -36,65 +50,128 @@ def _short_hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:8]
 
 
+SHORTEST = 2  # working days a unit's own units get when its own deadline leaves no time
+
+
 def internal_deadline(
     deadline: Deadline, issued_on: dt.date, calendar: WorkingCalendar, lead_days: int
 ) -> Deadline:
     """LEAD_DAYS working days ahead of the unit's own deadline, so it can synthesise before it
-    reports up (seed 002: offices by 17/5 for the district's report due 20/5)."""
+    reports up (seed 002: offices by 17/5 for the district's report due 20/5) — or, when the
+    letter passing it down goes out too late for that, SHORTEST working days from its date."""
     if deadline.before:
-        return Deadline(before=calendar.add(deadline.before, -lead_days))
-    last = calendar.on_or_before(deadline.due_on(issued_on, calendar))
-    return Deadline(latest=calendar.add(last, -lead_days))
-
-
-_COMMITTEES = {
-    Level.PROVINCE: "UBND các tỉnh, thành phố",
-    Level.DISTRICT: "UBND các huyện, thị xã, thành phố",
-    Level.COMMUNE: "UBND các xã, phường, thị trấn",
-}
-_DEPARTMENTS = {
-    Level.CENTRAL: "Các bộ, ngành",
-    Level.PROVINCE: "Các sở, ban, ngành tỉnh",
-}
-_OFFICE = "Phòng "
-
-
-def _recipients(units: list[Unit]) -> list[RecipientLine]:
-    """Kính gửi lines as a clerk writes them: 'Thủ trưởng các Phòng: Nội vụ, Tư pháp, …',
-    a few other units by name, the rest by their group's usual name."""
-    offices = [u for u in units if u.kind is not UnitKind.COMMITTEE and u.name.startswith(_OFFICE)]
-    others = [u for u in units if u.kind is not UnitKind.COMMITTEE and u not in offices]
-    committees = [u for u in units if u.kind is UnitKind.COMMITTEE]
-    lines = []
-    if offices:
-        names = ", ".join(u.name.removeprefix(_OFFICE) for u in offices)
-        lines.append(
-            RecipientLine(units=[u.code for u in offices], label=f"Thủ trưởng các Phòng: {names}")
-        )
-    if len(others) <= 3:
-        lines += [RecipientLine(units=[u.code]) for u in others]
+        internal = Deadline(before=calendar.add(deadline.before, -lead_days))
     else:
-        label = _DEPARTMENTS.get(others[0].level, "Các cơ quan, đơn vị trực thuộc")
-        lines.append(RecipientLine(units=[u.code for u in others], label=label))
-    if committees:
-        label = _COMMITTEES.get(committees[0].level, "UBND các đơn vị hành chính trực thuộc")
-        lines.append(RecipientLine(units=[u.code for u in committees], label=label))
-    return lines
+        last = calendar.on_or_before(deadline.due_on(issued_on, calendar))
+        internal = Deadline(latest=calendar.add(last, -lead_days))
+    if internal.due_on(issued_on, calendar) < calendar.add(issued_on, 1):
+        return Deadline(working_days=SHORTEST)
+    return internal
+
+
+def reference_to(directive: Directive) -> Reference:
+    spec = directive.spec
+    return Reference(
+        kind=spec.kind.label,
+        number=directive.reference,
+        date=spec.issued_on,
+        issuer=directive.issuer.text_name,
+        subject=spec.subject,
+    )
+
+
+# Rewording a parent item for the unit's own units --------------------------------------------
+
+_OPENERS = ("Giao ", "Đề nghị ", "Yêu cầu ")
+_GENERIC_SUBJECTS = (
+    "các cơ quan, đơn vị",
+    "các cơ quan, đơn vị liên quan",
+    "cơ quan, đơn vị liên quan",
+    "các cơ quan liên quan",
+    "các địa phương",
+    "thủ trưởng các cơ quan, đơn vị",
+)
+_JOINERS = re.compile(r"^(?:,|;| và| cùng)\s*")
+# A clause telling where to report or when: the parent's, replaced by the unit's own.
+_REPORT_CLAUSE = re.compile(r"\{deadline\}|\b(?:gửi|báo cáo)\b[^;.]*\bvề\b", re.IGNORECASE)
+_CLAUSES = re.compile(r"(?<=[;.])\s+")
+
+
+def _subjects(task: Task, directive: Directive) -> list[str]:
+    org = directive.org
+    names = [org.label(ref) for ref in task.lead_refs]
+    names += [n for u in task.lead for n in (u.name, u.text_name)]
+    return sorted({n.lower() for n in [*names, *_GENERIC_SUBJECTS]}, key=len, reverse=True)
+
+
+def _without_subject(text: str, subjects: list[str]) -> str | None:
+    """TEXT with its leading subject (the lead units, as written) taken off; None when the
+    text does not start with them, so it cannot be reworded safely."""
+    rest = text
+    for opener in _OPENERS:
+        rest = rest.removeprefix(opener)
+    consumed = False
+    while True:
+        match = next((s for s in subjects if rest.lower().startswith(s)), None)
+        if match is None:
+            break
+        rest = _JOINERS.sub("", rest[len(match) :].lstrip())
+        consumed = True
+    return rest.strip() if consumed else None
+
+
+def _without_report_clause(text: str) -> str:
+    """TEXT less its trailing clauses saying where to report and by when."""
+    clauses = [c for c in _CLAUSES.split(text.strip()) if c]
+    while clauses and _REPORT_CLAUSE.search(clauses[-1]):
+        clauses.pop()
+    kept = " ".join(clauses)
+    if not clauses:  # one clause holding both the work and where to send it
+        kept = _REPORT_CLAUSE.split(text, maxsplit=1)[0]
+    return kept.strip().rstrip(";,.:").strip()
+
+
+def substance(task: Task, directive: Directive) -> str | None:
+    """What the item asks, without who (the parent's lead units) or where and when to report;
+    None when it cannot be told apart safely."""
+    rest = _without_subject(task.item.text, _subjects(task, directive))
+    if rest is None:
+        return None
+    rest = _without_report_clause(rest)
+    return rest[:1].lower() + rest[1:] if rest else None
+
+
+def _purpose(parent: Directive) -> str | None:
+    """The parent's stated purpose ('Để chuẩn bị nội dung …'), which the unit repeats."""
+    for paragraph in parent.spec.preamble:
+        found = re.search(r"\bĐể\s[^.;:]+", paragraph)
+        if found:
+            text = found.group(0)
+            who = f", {parent.issuer.text_name}"
+            return text.split(who)[0].strip().rstrip(",") if who in text else text.strip()
+    return None
 
 
 def implementing_spec(
-    parent: Directive, unit: Unit, calendar: WorkingCalendar, lead_days: int
+    parent: Directive,
+    unit: Unit,
+    calendar: WorkingCalendar,
+    lead_days: int,
+    say: Wording,
+    today: dt.date,
 ) -> DirectiveSpec:
-    """UNIT's letter passing PARENT down to its own units: cites PARENT as basis, gives them
-    UNIT's tasks with earlier deadlines, and has UNIT's coordinator synthesise and report up."""
+    """UNIT's letter passing PARENT down to its own units: cites PARENT in full, gives them the
+    substance of UNIT's tasks with earlier deadlines, and has UNIT's coordinator follow up,
+    synthesise and report up. Dated TODAY (or the parent's date, if later); releasing it the
+    same day numbers it as it is."""
     org = parent.org
     assert unit.coordinator is not None
     coordinator = org.units[unit.coordinator]
     subordinates = org.children(unit.code)
     tasks = [t for t in parent.tasks() if unit in t.lead]
-    issued_on = calendar.add(parent.spec.issued_on, 1)
-    cited = f"{parent.spec.kind.label} số {parent.reference} của {parent.issuer.text_name}"
-    via = f"gửi về {unit.text_name} (*qua {coordinator.name}*)"
+    issued_on = max(today, parent.spec.issued_on)
+    cited = reference_to(parent)
+    signer = signer_for(org, unit, LetterKind.IMPLEMENTING)
     items: list[Item] = []
     for task in tasks:
         own = (
@@ -102,56 +179,66 @@ def implementing_spec(
             if task.deadline
             else None
         )
+        subs = [text for i in task.item.items if (text := _without_report_clause(i.text))]
+        if subs:
+            report = say("report", unit=unit, coordinator=coordinator, has_deadline=bool(own))
+            subs.append(report[:1].upper() + report[1:])
         items.append(
             Item(
-                text=(
-                    "Thủ trưởng các cơ quan, đơn vị nêu trên tổ chức triển khai thực hiện nội dung "
-                    f"tại mục {task.label.rstrip('.')} {cited}; báo cáo kết quả {via}"
-                    + (" {deadline}." if own else " để tổng hợp.")
+                text=say(
+                    "task",
+                    label=task.label.rstrip("."),
+                    cited=cited,
+                    substance=substance(task, parent),
+                    has_period=task.item.period is not None,
+                    has_sub_items=any(subs),
+                    unit=unit,
+                    coordinator=coordinator,
+                    has_deadline=own is not None,
                 ),
                 lead=[u.code for u in subordinates],
                 product=task.item.product,
                 deadline=own,
+                period=task.item.period,
                 report_to=coordinator.code,
+                sublabels=task.item.sublabels,
+                items=[Item(text=text) for text in subs],
             )
         )
     deadlines = [t.deadline for t in tasks if t.deadline]
+    report_to = tasks[0].report_to if tasks else parent.issuer
     items.append(
         Item(
-            text=(
-                f"Giao {coordinator.name} chủ trì, theo dõi, đôn đốc, tổng hợp kết quả thực hiện "
-                f"của các cơ quan, đơn vị; tham mưu {unit.text_name} báo cáo "
-                f"{parent.issuer.text_name}" + (" {deadline}." if deadlines else ".")
+            text=say(
+                "follow_up",
+                coordinator=coordinator,
+                unit=unit,
+                parent_issuer=parent.issuer,
+                report_to=report_to,
+                has_deadline=bool(deadlines),
             ),
             lead=[coordinator.code],
             deadline=deadlines[0] if deadlines else None,
             report_to=unit.code,
+            follow_up=True,
         )
     )
-    report_to = tasks[0].report_to if tasks else parent.issuer
     distribution = ["Như trên", f"{parent.issuer.text_name} (b/c)"]
     if report_to != parent.issuer:
-        distribution.append(f"{report_to.name} (b/c)")
+        distribution.append(f"{report_to.text_name} (b/c)")
     return DirectiveSpec(
         org=parent.spec.org,
         kind=DocumentKind.CONG_VAN,
         issuer=unit.code,
         drafting_unit=coordinator.abbreviation,
         issued_on=issued_on,
-        subject=f"triển khai thực hiện {cited}",
-        basis=[
-            Reference(
-                kind=parent.spec.kind.label,
-                number=parent.reference,
-                date=parent.spec.issued_on,
-                issuer=parent.issuer.text_name,
-                subject=parent.spec.subject,
-            )
-        ],
-        recipients=_recipients(subordinates),
+        subject=say("subject", cited=cited),
+        basis=[cited],
+        recipients=recipient_lines(subordinates),
+        preamble=[say("preamble", cited=cited, purpose=_purpose(parent), unit=unit, signer=signer)],
         items=items,
-        closing="Yêu cầu Thủ trưởng các cơ quan, đơn vị khẩn trương triển khai thực hiện./.",
-        signer=Signer(position=unit.head_title),
+        closing=say("closing", unit=unit),
+        signer=signer,
         distribution=distribution,
         archive=["VT", coordinator.abbreviation],
     )

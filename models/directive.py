@@ -170,6 +170,16 @@ class Item(_Strict):
     report_to: Code | None = Field(
         None, title="Gửi báo cáo về", description="mặc định: cơ quan thường trực"
     )
+    follow_up: bool | None = Field(
+        None,
+        title="Nhiệm vụ theo dõi, tổng hợp của cơ quan thường trực",
+        description="mặc định: có khi chỉ giao riêng cơ quan thường trực",
+    )
+    chase_cooperating: bool = Field(
+        False,
+        title="Đôn đốc cả đơn vị phối hợp",
+        description="mặc định: đơn vị phối hợp báo cáo đơn vị chủ trì, không bị đôn đốc",
+    )
     sublabels: Literal["a)", "(1)"] = Field("a)", title="Kiểu đánh số mục con")
     items: list[Item] = Field(default_factory=list, title="Mục con")
 
@@ -218,8 +228,13 @@ class Authority(StrEnum):
 
 
 class Signer(_Strict):
-    """Signature block (chữ ký): authority form, position, full name."""
+    """Signature block (chữ ký): authority form, position, full name. A deputy signing a
+    collective body's letter has two authority lines: `body` gives the first ("TM. ỦY BAN NHÂN
+    DÂN"), `authority` and `on_behalf_of` the second ("KT. CHỦ TỊCH")."""
 
+    body: Text | None = Field(
+        None, title="Thay mặt tập thể (TM.)", description="ỦY BAN NHÂN DÂN, khi ký thay có hai dòng"
+    )
     authority: Authority | None = Field(None, title="Thẩm quyền ký (TM., KT., Q., TL., TUQ.)")
     on_behalf_of: Text | None = Field(
         None, title="Ký thay mặt / ký thay", description="ỦY BAN NHÂN DÂN, CHỦ TỊCH"
@@ -232,10 +247,12 @@ class Signer(_Strict):
         needs = self.authority not in (None, Authority.Q)
         if needs and not self.on_behalf_of:
             raise ValueError(f"ký {self.authority}. phải ghi on_behalf_of (ký thay/thay mặt ai)")
+        if self.body and self.authority is Authority.TM:
+            raise ValueError("đã ghi body (TM.) thì authority không được là TM")
         return self
 
     def title_lines(self) -> list[str]:
-        lines = []
+        lines = [f"TM. {self.body}".upper()] if self.body else []
         if self.authority and self.authority is not Authority.Q:
             lines.append(f"{self.authority}. {self.on_behalf_of}".upper())
         prefix = "Q. " if self.authority is Authority.Q else ""
@@ -259,8 +276,8 @@ class DirectiveSpec(_Strict):
     org: Text = Field(title="Tệp cây tổ chức", description="đường dẫn, tính từ tệp mô tả")
     kind: DocumentKind = Field(title="Loại văn bản")
     issuer: Code = Field(title="Cơ quan ban hành (mã)")
-    drafting_unit: Abbreviation = Field(
-        title="Đơn vị soạn thảo", description="như TTHC trong UBND-TTHC"
+    drafting_unit: Abbreviation | None = Field(
+        None, title="Đơn vị soạn thảo", description="như TTHC trong UBND-TTHC"
     )
     number: PositiveInt | None = Field(
         None, title="Số văn bản", description="để trống khi là dự thảo"
@@ -296,6 +313,12 @@ class Task:
     cooperating: tuple[Unit, ...]
     deadline: Deadline | None
     report_to: Unit
+    follow_up: bool  # the coordinator's own task: following up, synthesising, reporting
+
+    @property
+    def cooperating_report_to(self) -> Unit:
+        """Cooperating units report to the (first) lead unit."""
+        return self.lead[0]
 
 
 @dataclass(frozen=True)
@@ -342,12 +365,16 @@ class Directive:
         """'UBND-TTHC' for a công văn, 'KH-UBND' for a plan (ND 30, Phụ lục III)."""
         kind = self.spec.kind.abbreviation
         issuer = self.issuer.abbreviation
-        return f"{kind}-{issuer}" if kind else f"{issuer}-{self.spec.drafting_unit}"
+        if kind:
+            return f"{kind}-{issuer}"
+        return f"{issuer}-{self.spec.drafting_unit}" if self.spec.drafting_unit else issuer
 
     @property
     def reference(self) -> str:
-        """'2268/UBND-TTHC', or '/UBND-TTHC' for a draft."""
-        return f"{self.spec.number or ''}/{self.symbol}"
+        """'2268/UBND-TTHC', '05/SNV-CCHC' (numbers below 10 take a zero), '/UBND-TTHC' for a
+        draft."""
+        number = f"{self.spec.number:02d}" if self.spec.number else ""
+        return f"{number}/{self.symbol}"
 
     def date_text(self) -> str:
         return long_date(self.spec.issued_on, blank_day=self.is_draft)
@@ -361,12 +388,7 @@ class Directive:
         return [entry.label or self.names(tuple(entry.units)) for entry in self.spec.recipients]
 
     def preamble(self) -> list[str]:
-        """As written, or — for a generated implementing letter — built from the basis."""
-        if self.spec.preamble:
-            return list(self.spec.preamble)
-        cited = "; ".join(ref.citation() for ref in self.spec.basis)
-        who = self.issuer.text_name
-        return [f"Thực hiện {cited}, {who} yêu cầu:"] if cited else []
+        return list(self.spec.preamble)
 
     def item_text(self, item: Item, inherited: Deadline | None = None) -> str:
         """The item's sentence with its deadline and period phrases in bold."""
@@ -379,7 +401,17 @@ class Directive:
         return text
 
     def archive(self) -> list[str]:
-        return self.spec.archive or ["VT", self.spec.drafting_unit]
+        drafting = [self.spec.drafting_unit] if self.spec.drafting_unit else []
+        return self.spec.archive or ["VT", *drafting]
+
+    def as_kept(self) -> DirectiveSpec:
+        """The spec with every 'Kính gửi' line labelled as printed, so a register can show it
+        without the organisation tree."""
+        lines = [
+            line if line.label else line.model_copy(update={"label": text})
+            for line, text in zip(self.spec.recipients, self.recipient_lines(), strict=True)
+        ]
+        return self.spec.model_copy(update={"recipients": lines})
 
     # Work -----------------------------------------------------------------------------------
 
@@ -406,6 +438,7 @@ class Directive:
                 yield from self._tasks(item.items, label, own, item.sublabels)
             elif own.lead:
                 lead = self.units_of(own.lead)
+                coordinator = self.issuer.coordinator
                 yield Task(
                     label=label,
                     item=item,
@@ -415,6 +448,11 @@ class Directive:
                     cooperating=tuple(u for u in self.units_of(own.cooperating) if u not in lead),
                     deadline=own.deadline,
                     report_to=self._report_to(own.report_to),
+                    # Given to the issuer's coordinator alone: its follow-up and synthesis,
+                    # which it never urges itself about nor counts as a report owed.
+                    follow_up=item.follow_up
+                    if item.follow_up is not None
+                    else coordinator is not None and [u.code for u in lead] == [coordinator],
                 )
 
     def units_of(self, refs: tuple[str, ...]) -> tuple[Unit, ...]:
@@ -469,13 +507,19 @@ def _check(spec: DirectiveSpec, org: OrgTree, file: str) -> list[Problem]:
             )
 
     need(("issuer",), spec.issuer, groups=False)
+
+    def not_issuer(loc: tuple[str | int, ...], ref: str, what: str) -> None:
+        if ref in org and spec.issuer in {u.code for u in org.expand(ref)}:
+            problems.append(
+                Problem(file, field_path(loc), ref, f"{what} không được là chính cơ quan ban hành")
+            )
+
     if spec.kind is DocumentKind.CONG_VAN and not spec.recipients:
         problems.append(Problem(file, "recipients", [], "công văn phải có nơi nhận (Kính gửi)"))
     for i, entry in enumerate(spec.recipients):
-        for j, ref in enumerate([entry] if isinstance(entry, str) else entry.units):
-            need(
-                ("recipients", i) if isinstance(entry, str) else ("recipients", i, "units", j), ref
-            )
+        for j, ref in enumerate(entry.units):
+            need(("recipients", i, "units", j), ref)
+            not_issuer(("recipients", i, "units", j), ref, "nơi nhận (Kính gửi)")
     for i, ref_doc in enumerate(spec.basis):
         if ref_doc.date > spec.issued_on:
             problems.append(
@@ -495,6 +539,8 @@ def _check(spec: DirectiveSpec, org: OrgTree, file: str) -> list[Problem]:
             for field in ("lead", "cooperating"):
                 for j, ref in enumerate(getattr(item, field)):
                     need((*here, field, j), ref)
+            for j, ref in enumerate(item.lead):
+                not_issuer((*here, "lead", j), ref, "đơn vị chủ trì")
             if item.report_to is not None:
                 need((*here, "report_to"), item.report_to, groups=False)
             own = item.deadline or deadline

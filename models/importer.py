@@ -16,8 +16,9 @@ from typing import Any
 
 import yaml
 
+from models import clock
 from models.calendar import WorkingCalendar
-from models.cascade import implementing_spec
+from models.cascade import Wording, implementing_spec
 from models.directive import (
     Deadline,
     Directive,
@@ -702,7 +703,7 @@ def letter_spec(data: dict[str, Any], org: OrgTree, file: Path) -> DirectiveSpec
 
 
 def implementing_letter(
-    data: dict[str, Any], org: OrgTree, file: Path, unit_code: str, lead_days: int
+    data: dict[str, Any], org: OrgTree, file: Path, unit_code: str, lead_days: int, say: Wording
 ) -> DirectiveSpec:
     """UNIT's letter passing the received one down (the seed-002 pattern). The received
     letter's signer does not appear in it, so an unreadable signer does not stop it."""
@@ -734,7 +735,7 @@ def implementing_letter(
             unit_code,
             "văn bản đến không giao mục nào cho đơn vị này (theo những gì đọc được)",
         )
-    return implementing_spec(parent, unit, WorkingCalendar.load(), lead_days)
+    return implementing_spec(parent, unit, WorkingCalendar.load(), lead_days, say, clock.today())
 
 
 def spec_yaml(spec: DirectiveSpec, origin: str, notes: list[str]) -> str:

@@ -4,9 +4,11 @@ concurrent runs from duplicating directives, items, assignments or documents."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Field, Session, SQLModel
 
 
 def _now() -> dt.datetime:
@@ -28,6 +30,20 @@ class UnitRecord(SQLModel, table=True):
     coordinator_code: str | None = Field(default=None, max_length=80)
 
 
+class OrgSnapshotRecord(SQLModel, table=True):
+    """An organisation tree as a directive was issued under it, stored by the hash of its
+    content: any process on any machine finds a directive's tree here, wherever the file went."""
+
+    __tablename__ = "org_snapshot"
+
+    sha256: str = Field(primary_key=True, max_length=64)
+    name: str = Field(index=True)
+    content: str = Field(sa_column=Column(Text, nullable=False))
+    synced_at: dt.datetime = Field(
+        default_factory=_now, description="last issued or synced: the newest is the office's own"
+    )
+
+
 class DirectiveRecord(SQLModel, table=True):
     """An issued directive (văn bản chỉ đạo): a root, or a unit's implementing letter."""
 
@@ -46,7 +62,8 @@ class DirectiveRecord(SQLModel, table=True):
     spec_json: str = Field(sa_column=Column(Text, nullable=False))
     spec_sha256: str = Field(max_length=64)
     ladder: str | None = Field(default=None, description="escalation ladder (JSON); None: default")
-    org_path: str
+    org_path: str = Field(description="the tree file it was issued from, as given (for people)")
+    org_sha256: str | None = Field(default=None, foreign_key="org_snapshot.sha256", max_length=64)
     created_at: dt.datetime = Field(default_factory=_now)
     released_at: dt.datetime | None = None
 
@@ -63,6 +80,12 @@ class ItemRecord(SQLModel, table=True):
     text: str = Field(sa_column=Column(Text, nullable=False))
     deadline: str | None = Field(default=None, description="as the document words it")
     due_on: dt.date | None = Field(default=None, description="last day on time")
+    follow_up: bool = Field(
+        default=False, description="the coordinator's own follow-up or synthesis task"
+    )
+    chase_cooperating: bool = Field(
+        default=False, description="the coordinator also chases the cooperating units"
+    )
 
 
 class AssignmentRecord(SQLModel, table=True):
@@ -80,23 +103,62 @@ class AssignmentRecord(SQLModel, table=True):
     item_id: int = Field(foreign_key="item.id")
     unit_code: str = Field(foreign_key="unit.code", index=True, max_length=80)
     report_to_code: str = Field(foreign_key="unit.code", max_length=80)
+    role: str = Field(default="lead", max_length=16, description="lead or cooperating (Role)")
     due_on: dt.date | None = None
     state: str = Field(default="assigned", max_length=16)
     created_at: dt.datetime = Field(default_factory=_now)
 
 
-class DocumentRecord(SQLModel, table=True):
-    """A .docx written for a directive: where it is and what its bytes hash to."""
+class LetterRecord(SQLModel, table=True):
+    """A letter chidao keeps (văn bản đi): a directive's own letter, or one it writes on its own
+    (đôn đốc, reports, the synthesis). A draft until released; releasing numbers it from its
+    issuer's register and freezes its bytes. Its path is unique, so no two letters share a file."""
 
-    __tablename__ = "document"
-    __table_args__ = (UniqueConstraint("directive_id", "kind"),)
+    __tablename__ = "letter"
+    __table_args__ = (UniqueConstraint("issuer_code", "year", "number"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    directive_id: int = Field(foreign_key="directive.id", index=True)
-    kind: str = Field(max_length=32)
-    path: str
-    sha256: str = Field(max_length=64)
+    key: str = Field(unique=True, max_length=1000, description="its identity")
+    kind: str = Field(max_length=16, description="LetterKind")
+    directive_id: int | None = Field(default=None, foreign_key="directive.id", index=True)
+    issuer_code: str = Field(foreign_key="unit.code", max_length=80)
+    state: str = Field(default="draft", max_length=16, description="LetterState")
+    number: int | None = None
+    year: int | None = None
+    carried: bool = Field(default=False, description="numbered outside chidao (received)")
+    reference: str = Field(index=True, max_length=120, description="'15/SNV-CCHC'; '/…' a draft")
+    subject: str = Field(sa_column=Column(Text, nullable=False))
+    issued_on: dt.date = Field(description="planned for a draft; the release day once released")
+    due_on: dt.date | None = Field(default=None, description="an urging letter's new deadline")
+    as_of: dt.date | None = Field(
+        default=None, description="a synthesis counts reports up to this day (else its date)"
+    )
+    spec_json: str | None = Field(
+        default=None, sa_column=Column(Text), description="None: claimed, not drafted yet"
+    )
+    path: str = Field(unique=True, max_length=1000, description="under CHIDAO_HOME/documents")
+    sha256: str | None = Field(default=None, max_length=64, description="of what chidao wrote")
+    other_sha256: str | None = Field(
+        default=None, max_length=64, description="chidao's version on disk while one replaces it"
+    )
+    content: bytes | None = Field(
+        default=None, sa_column=Column(LargeBinary), description="the bytes chidao wrote"
+    )
+    redraft: bool = Field(default=False, description="a draft whose facts changed since written")
     created_at: dt.datetime = Field(default_factory=_now)
+    released_at: dt.datetime | None = None
+    released_by: str | None = Field(default=None, max_length=200)
+
+
+class RegisterCounter(SQLModel, table=True):
+    """The next number of an issuer's register of outgoing letters for a year (sổ văn bản đi):
+    from 01 on 1 January, or from the number the office set for the year's start."""
+
+    __tablename__ = "register_counter"
+
+    issuer_code: str = Field(primary_key=True, foreign_key="unit.code", max_length=80)
+    year: int = Field(primary_key=True)
+    next_number: int
 
 
 class AuditRecord(SQLModel, table=True):
@@ -111,6 +173,9 @@ class AuditRecord(SQLModel, table=True):
     entity: str = Field(max_length=20)
     entity_key: str = Field(max_length=1100)
     detail: str | None = Field(default=None, sa_column=Column(Text))
+    simulated_at: dt.datetime | None = Field(
+        default=None, description="the simulated time of the change, when the clock is simulated"
+    )
 
 
 class ReportRecord(SQLModel, table=True):
@@ -180,17 +245,17 @@ class ReminderRecord(SQLModel, table=True):
     step: str = Field(max_length=16)
     day: dt.date = Field(index=True, description="the escalation pass's date (as of)")
     actor: str = Field(max_length=200)
+    letter_id: int | None = Field(
+        default=None, foreign_key="letter.id", index=True, description="the letter carrying it"
+    )
 
 
-class NoticeRecord(SQLModel, table=True):
-    """A document an escalation pass wrote: one per kind, coordinator and day."""
+def dialect_insert(session: Session, table: type[SQLModel]) -> Any:
+    """INSERT in the session's dialect (SQLite or PostgreSQL), for ON CONFLICT clauses."""
+    dialect = {"sqlite": sqlite, "postgresql": postgresql}[session.get_bind().dialect.name]
+    return dialect.insert(table)
 
-    __tablename__ = "notice"
-    __table_args__ = (UniqueConstraint("kind", "coordinator_code", "day"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    kind: str = Field(max_length=16)
-    coordinator_code: str = Field(foreign_key="unit.code", max_length=80)
-    day: dt.date
-    path: str
-    sha256: str = Field(max_length=64)
+def insert_ignoring(session: Session, table: type[SQLModel]) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING."""
+    return dialect_insert(session, table).on_conflict_do_nothing()

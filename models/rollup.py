@@ -1,5 +1,7 @@
-"""A governing unit's own report upward (báo cáo lên cấp trên), drafted from its subordinates'
-reports — when they are all in, or at its internal deadline with the gaps named."""
+"""A governing unit's own report upward (báo cáo lên cấp trên) on a directive it passed down,
+drafted from its own units' reports — when they are all in, or at their internal deadline with
+the gaps named — as data for templates/bao_cao_len.xml.j2. Released, it is the unit's report on
+its own assignment, so the synthesis above shows what the report says."""
 
 from __future__ import annotations
 
@@ -7,93 +9,83 @@ import datetime as dt
 
 from sqlmodel import Session, col, select
 
-from models.directive import DirectiveSpec, DocumentKind, RecipientLine, Section, Signer
+from models.addressing import recipient_lines
+from models.directive import DirectiveSpec, DocumentKind
+from models.letters import LetterDraft, letter_reference, reference_of
 from models.org import OrgTree
-from models.records import AssignmentRecord, DirectiveRecord, ItemRecord
+from models.records import AssignmentRecord, DirectiveRecord, ItemRecord, LetterRecord
+from models.results import Row, Tally
+from models.signing import signer_for
+from models.states import ANSWERED, OWED, LetterKind, LetterState, Role
 from models.store import Store
-from models.synthesis import Row, reference_of
-from models.vntext import short_date
-
-ANSWERED = ("reported", "accepted")
 
 
 def due(store: Store, as_of: dt.date) -> list[DirectiveRecord]:
-    """Released implementing letters whose subordinates' work (what reports to the letter's
-    coordinator) is all in, or whose internal deadline has passed by AS_OF."""
+    """Released implementing letters whose unit still owes its report upward and whose own
+    units' work is all in, or past its internal deadline by AS_OF."""
     with Session(store.engine) as session:
         letters = session.exec(
-            select(DirectiveRecord).where(
-                col(DirectiveRecord.parent_id).is_not(None), DirectiveRecord.state == "released"
-            )
+            select(DirectiveRecord)
+            .where(col(DirectiveRecord.parent_id).is_not(None))
+            .where(DirectiveRecord.state == LetterState.RELEASED)
+            .order_by(col(DirectiveRecord.id))
         ).all()
         ready = []
         for letter in letters:
+            upward = session.exec(
+                select(AssignmentRecord.state).where(
+                    AssignmentRecord.directive_id == letter.parent_id,
+                    AssignmentRecord.unit_code == letter.issuer_code,
+                    AssignmentRecord.role == Role.LEAD,
+                )
+            ).all()
+            if not any(state in OWED for state in upward):
+                continue
             owed = session.exec(
-                select(AssignmentRecord)
+                select(col(AssignmentRecord.state), col(AssignmentRecord.due_on))
                 .join(ItemRecord, col(ItemRecord.id) == col(AssignmentRecord.item_id))
                 .where(AssignmentRecord.directive_id == letter.id)
-                .where(col(AssignmentRecord.report_to_code) != letter.issuer_code)
+                .where(AssignmentRecord.role == Role.LEAD, ~col(ItemRecord.follow_up))
             ).all()
             if not owed:
                 continue
-            all_in = all(a.state in ANSWERED for a in owed)
-            deadlines = [a.due_on for a in owed if a.due_on]
+            all_in = all(state in ANSWERED for state, _ in owed)
+            deadlines = [due for _, due in owed if due]
             if all_in or (deadlines and as_of > min(deadlines)):
                 ready.append(letter)
     return ready
 
 
-def rollup_spec(
-    org: OrgTree,
-    letter: DirectiveRecord,
-    parent: DirectiveRecord,
-    table: list[Row],
-    as_of: dt.date,
-) -> DirectiveSpec:
-    """The unit's báo cáo to whoever its parent letter's tasks report to."""
-    unit = org.units[letter.issuer_code]
-    coordinator = org.units[unit.coordinator or unit.code]
-    # What the subordinates owe (reported to the coordinator), not the coordinator's own task.
-    owed = [r for r in table if r.report_to != letter.issuer_code]
-    answered = [r for r in owed if r.latest_report]
-    gaps = [r for r in owed if r.latest_report is None]
-    recipient = org.units[parent.issuer_code]
-    cited_as = reference_of(parent, org)
-    return DirectiveSpec(
-        org=org.source,
-        kind=DocumentKind.BAO_CAO,
-        issuer=unit.code,
-        drafting_unit=coordinator.abbreviation,
-        issued_on=as_of,
-        subject=f"kết quả thực hiện {cited_as.kind} số {cited_as.number} của {cited_as.issuer}",
-        basis=[cited_as],
-        recipients=[RecipientLine(units=[recipient.code])],
-        preamble=[
-            f"Thực hiện {cited_as.citation()}, {unit.text_name} báo cáo kết quả thực hiện đến "
-            f"ngày {short_date(as_of)} như sau:"
-        ],
-        sections=[
-            Section(
-                heading="KẾT QUẢ THỰC HIỆN",
-                paragraphs=[
-                    f"{len(answered)}/{len(owed)} cơ quan, đơn vị đã báo cáo.",
-                    *[
-                        f"- {r.unit}: {' '.join(r.latest_report.text.split())}"
-                        for r in answered
-                        if r.latest_report
-                    ],
-                ],
-            ),
-            Section(
-                heading="CÁC ĐƠN VỊ CHƯA BÁO CÁO",
-                paragraphs=[f"- {r.unit} (mục {r.label.rstrip('.')})." for r in gaps]
-                or ["Không có: tất cả các cơ quan, đơn vị đã báo cáo."],
-            ),
-        ],
-        closing=f"{unit.text_name} kính báo cáo {recipient.text_name}./.",
-        signer=Signer(position=unit.head_title),
-        distribution=["Như trên"],
-    )
+def addressee(store: Store, letter: DirectiveRecord) -> str:
+    """Whom the unit reports to on its parent directive (its assignment's report-to)."""
+    with Session(store.engine) as session:
+        found = session.exec(
+            select(AssignmentRecord.report_to_code).where(
+                AssignmentRecord.directive_id == letter.parent_id,
+                AssignmentRecord.unit_code == letter.issuer_code,
+                AssignmentRecord.role == Role.LEAD,
+            )
+        ).first()
+    assert found is not None
+    return found
+
+
+def owed_labels(store: Store, letter: DirectiveRecord) -> list[str]:
+    """The items of the parent directive on which the unit still owes its report."""
+    with Session(store.engine) as session:
+        return list(
+            session.exec(
+                select(ItemRecord.label)
+                .join(AssignmentRecord, col(AssignmentRecord.item_id) == col(ItemRecord.id))
+                .where(
+                    AssignmentRecord.directive_id == letter.parent_id,
+                    AssignmentRecord.unit_code == letter.issuer_code,
+                    AssignmentRecord.role == Role.LEAD,
+                    col(AssignmentRecord.state).in_(OWED),
+                )
+                .order_by(col(ItemRecord.label))
+            )
+        )
 
 
 def parent_of(store: Store, letter: DirectiveRecord) -> DirectiveRecord:
@@ -101,3 +93,57 @@ def parent_of(store: Store, letter: DirectiveRecord) -> DirectiveRecord:
         parent = session.get(DirectiveRecord, letter.parent_id)
     assert parent is not None
     return parent
+
+
+def own_letter(store: Store, letter: DirectiveRecord) -> LetterRecord:
+    """The unit's implementing letter as released (its number and date)."""
+    with Session(store.engine) as session:
+        found = session.exec(
+            select(LetterRecord).where(
+                LetterRecord.directive_id == letter.id,
+                LetterRecord.kind == LetterKind.IMPLEMENTING,
+            )
+        ).one()
+    return found
+
+
+def rollup_letter(
+    org: OrgTree,
+    people: OrgTree,
+    letter: DirectiveRecord,
+    passed_down: LetterRecord,
+    parent: DirectiveRecord,
+    to: str,
+    table: list[Row],
+    day: dt.date,
+) -> LetterDraft:
+    """The unit's báo cáo on PARENT to TO, dated DAY: the letter it passed it down with, how
+    many of its units reported (on time, late), what they reported, and who did not."""
+    unit = org.units[letter.issuer_code]
+    coordinator = org.units[unit.coordinator or unit.code]
+    owed = [r for r in table if r.owed]
+    spec = DirectiveSpec(
+        org=org.source,
+        kind=DocumentKind.BAO_CAO,
+        issuer=unit.code,
+        drafting_unit=coordinator.abbreviation,
+        issued_on=day,
+        subject=LetterKind.ROLLUP.label,
+        basis=[reference_of(parent, org)],
+        recipients=recipient_lines([org.units[to]]),
+        signer=signer_for(people, people.units.get(unit.code, unit), LetterKind.ROLLUP),
+        distribution=["Như trên"],
+        archive=["VT", coordinator.abbreviation],
+    )
+    context: dict[str, object] = {
+        "unit": unit,
+        "coordinator": coordinator,
+        "to": org.units[to],
+        "parent": reference_of(parent, org),
+        "passed_down": letter_reference(passed_down, unit.text_name),
+        "day": day,
+        "tally": Tally.of(table),
+        "answered": [r for r in owed if r.latest_report],
+        "gaps": [r for r in owed if not r.answered],
+    }
+    return LetterDraft(spec, "bao_cao_len.xml.j2", context)

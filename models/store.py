@@ -1,4 +1,5 @@
-"""chidao's database: where it is, its schema migrations, and the operations the flows need."""
+"""chidao's database: where it is, its schema migrations, and the writes the flows need.
+Directives and their letters are recorded together; reading for people is in models/board.py."""
 
 from __future__ import annotations
 
@@ -7,32 +8,33 @@ import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-import pendulum
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, event, func, insert
-from sqlalchemy import select as columns
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Engine, event, insert, update
 from sqlmodel import Session, col, create_engine, select
 
-from models.calendar import ZONE, WorkingCalendar, end_of_day
-from models.directive import Directive
+from models import clock
+from models.calendar import WorkingCalendar
+from models.directive import Directive, DirectiveSpec
 from models.errors import InputError
-from models.org import OrgTree
+from models.letters import letter_path, note_carried_number, take_number
+from models.org import OrgFile, OrgTree
 from models.records import (
     AssignmentRecord,
     AuditRecord,
     DirectiveRecord,
-    DocumentRecord,
     ItemRecord,
-    NoticeRecord,
+    LetterRecord,
+    OrgSnapshotRecord,
     UnitRecord,
+    dialect_insert,
 )
 from models.settings import settings
+from models.states import AssignmentState, LetterKind, LetterState, Role
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -77,19 +79,24 @@ def migrate(engine: Engine) -> None:
 
 @dataclass(frozen=True)
 class NewDirective:
-    """A directive to record, with where it sits in its cascade."""
+    """A directive to record, with where it sits in its cascade and where its letter goes."""
 
     key: str
     directive: Directive
     parent_id: int | None
     depth: int
     released: bool
+    folder: str  # its cascade's folder under CHIDAO_HOME/documents
 
+    @property
+    def letter_kind(self) -> LetterKind:
+        return LetterKind.DIRECTIVE if self.parent_id is None else LetterKind.IMPLEMENTING
 
-@dataclass(frozen=True)
-class BoardRow:
-    unit: str
-    states: dict[str, str]
+    @property
+    def letter_name(self) -> str:
+        if self.parent_id is None:
+            return self.key
+        return f"{self.directive.issuer.code}-trien-khai"
 
 
 def spec_sha256(directive: Directive) -> str:
@@ -97,13 +104,11 @@ def spec_sha256(directive: Directive) -> str:
 
 
 class Store:
-    """All reads and writes of chidao's own database."""
+    """All writes of chidao's own database, and the reads the writes need."""
 
     def __init__(self, engine: Engine, calendar: WorkingCalendar | None = None):
         self.engine = engine
         self.calendar = calendar or WorkingCalendar.load()
-        dialects = {"sqlite": sqlite, "postgresql": postgresql}
-        self._dialect = dialects[engine.dialect.name]
 
     @classmethod
     def open(cls, url: str | None = None) -> Store:
@@ -112,16 +117,14 @@ class Store:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        with Session(self.engine) as session, session.begin():
+        # Records stay readable after the commit (as committed): callers use them outside.
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
             yield session
-
-    def insert_ignoring_duplicates(self, table: Any) -> Any:
-        return self._dialect.insert(table).on_conflict_do_nothing()
 
     # Organisation -----------------------------------------------------------------------------
 
     def sync_units(self, org: OrgTree, actor: str) -> int:
-        """Upsert the tree's units; returns how many were new."""
+        """Upsert the tree's units and keep the tree itself; returns how many units were new."""
         rows = [
             {
                 "code": u.code,
@@ -137,14 +140,50 @@ class Store:
         ]
         with self.session() as session:
             known = set(session.exec(select(UnitRecord.code)))
-            statement = self._dialect.insert(UnitRecord)
-            columns = {c: statement.excluded[c] for c in rows[0] if c != "code"}
+            upsert = dialect_insert(session, UnitRecord)
+            columns = {c: upsert.excluded[c] for c in rows[0] if c != "code"}
             session.execute(
-                statement.on_conflict_do_update(index_elements=["code"], set_=columns), rows
+                upsert.on_conflict_do_update(index_elements=["code"], set_=columns), rows
+            )
+            snapshot = dialect_insert(session, OrgSnapshotRecord).values(
+                sha256=org.sha256, name=org.name, content=org.content, synced_at=clock.now()
+            )
+            session.execute(
+                snapshot.on_conflict_do_update(
+                    index_elements=["sha256"], set_={"synced_at": snapshot.excluded.synced_at}
+                )
             )
             new = [u.code for u in org.walk() if u.code not in known]
             self.audit(session, actor, "unit.created", "unit", new)
         return len(new)
+
+    def org(self, record: DirectiveRecord) -> OrgTree:
+        """The tree RECORD was issued under, from the database (any directory, any machine)."""
+        if record.org_sha256 is None:  # recorded before trees were kept
+            return OrgTree.load(Path(record.org_path))
+        return self._snapshot(record.org_sha256)
+
+    def current_org(self, name: str) -> OrgTree | None:
+        """The office's newest tree of that name (its people now), if any was kept."""
+        with Session(self.engine) as session:
+            sha = session.exec(
+                select(OrgSnapshotRecord.sha256)
+                .where(OrgSnapshotRecord.name == name)
+                .order_by(col(OrgSnapshotRecord.synced_at).desc())
+            ).first()
+        return self._snapshot(sha) if sha else None
+
+    @lru_cache(maxsize=32)  # noqa: B019 - one store per database for the process's life
+    def _snapshot(self, sha: str) -> OrgTree:
+        with Session(self.engine) as session:
+            snapshot = session.get(OrgSnapshotRecord, sha)
+        if snapshot is None:
+            raise InputError.one("(cơ sở dữ liệu)", "org_sha256", sha, "không còn cây tổ chức")
+        return OrgTree(OrgFile.model_validate_json(snapshot.content), f"(cây {snapshot.name})")
+
+    def directive(self, record: DirectiveRecord) -> Directive:
+        spec = DirectiveSpec.model_validate_json(record.spec_json)
+        return Directive(spec, self.org(record), record.key)
 
     # Directives ---------------------------------------------------------------------------
 
@@ -172,8 +211,9 @@ class Store:
         raise InputError.one("(cơ sở dữ liệu)", "REF", ref, message)
 
     def record(self, batch: Sequence[NewDirective], actor: str) -> dict[str, int]:
-        """Record new directives with their tasks and — when released — their assignments, in
-        one transaction. Keys already recorded are left as they are. Returns key -> id."""
+        """Record new directives with their letters, tasks and — when released — numbers and
+        assignments, in one transaction. Keys already recorded stay as they are. Returns
+        key -> id."""
         ids: dict[str, int] = {}
         with self.session() as session:
             keys = [n.key for n in batch]
@@ -190,9 +230,8 @@ class Store:
             assignments: list[dict[str, Any]] = []
             audit_keys: list[str] = []
             for new in batch:
-                if new.key in existing:
-                    continue
-                ids[new.key] = self._insert_directive(session, new, assignments, audit_keys)
+                if new.key not in existing:
+                    ids[new.key] = self._insert(session, new, actor, assignments, audit_keys)
             if assignments:
                 session.execute(insert(AssignmentRecord), assignments)
             created = [n.key for n in batch if n.key not in existing]
@@ -200,14 +239,18 @@ class Store:
             self.audit(session, actor, "assignment.created", "assignment", audit_keys)
         return ids
 
-    def _insert_directive(
+    def _insert(
         self,
         session: Session,
         new: NewDirective,
+        actor: str,
         assignments: list[dict[str, Any]],
         audit_keys: list[str],
     ) -> int:
         d = new.directive
+        carried = d.spec.number is not None
+        if new.released:
+            d = _numbered(session, d)
         record = DirectiveRecord(
             key=new.key,
             parent_id=new.parent_id,
@@ -217,16 +260,36 @@ class Store:
             reference=d.reference,
             subject=d.spec.subject,
             issued_on=d.spec.issued_on,
-            state="released" if new.released else "draft",
+            state=LetterState.RELEASED if new.released else LetterState.DRAFT,
             spec_json=d.spec.model_dump_json(),
-            spec_sha256=spec_sha256(d),
+            spec_sha256=spec_sha256(new.directive),
             ladder=d.spec.escalation.model_dump_json() if d.spec.escalation else None,
             org_path=d.org.source,
-            released_at=dt.datetime.now(dt.UTC) if new.released else None,
+            org_sha256=d.org.sha256,
+            released_at=clock.now() if new.released else None,
         )
         session.add(record)
         session.flush()
         assert record.id is not None
+        session.add(
+            LetterRecord(
+                key=new.key,
+                kind=new.letter_kind,
+                directive_id=record.id,
+                issuer_code=d.issuer.code,
+                state=record.state,
+                number=d.spec.number if new.released else None,
+                year=d.spec.issued_on.year if new.released else None,
+                carried=carried,
+                reference=d.reference,
+                subject=d.spec.subject,
+                issued_on=d.spec.issued_on,
+                spec_json=d.as_kept().model_dump_json(),
+                path=letter_path(new.folder, new.letter_name, new.key),
+                released_at=record.released_at,
+                released_by=actor if new.released else None,
+            )
+        )
         if new.released:
             self._assignments(session, record.id, new.key, d, assignments, audit_keys)
         return record.id
@@ -240,7 +303,9 @@ class Store:
         rows: list[dict[str, Any]],
         audit_keys: list[str],
     ) -> None:
-        """Add the directive's tasks as items; append their assignment rows to ROWS."""
+        """Add the directive's tasks as items; append their assignment rows to ROWS: each lead
+        unit, and each cooperating unit (reporting to the lead unit)."""
+        now = clock.now()
         for task in d.tasks():
             due = task.deadline.due_on(d.spec.issued_on, self.calendar) if task.deadline else None
             item = ItemRecord(
@@ -249,33 +314,61 @@ class Store:
                 text=d.item_text(task.item, task.deadline),
                 deadline=task.deadline.phrase() if task.deadline else None,
                 due_on=due,
+                follow_up=task.follow_up,
+                chase_cooperating=task.item.chase_cooperating,
             )
             session.add(item)
             session.flush()
-            for unit in task.lead:
+            parts = [(u, Role.LEAD, task.report_to) for u in task.lead]
+            parts += [(u, Role.COOPERATING, task.cooperating_report_to) for u in task.cooperating]
+            for unit, role, report_to in parts:
                 rows.append(
                     {
                         "directive_id": directive_id,
                         "item_id": item.id,
                         "unit_code": unit.code,
-                        "report_to_code": task.report_to.code,
+                        "report_to_code": report_to.code,
+                        "role": role.value,
                         "due_on": due,
+                        "state": AssignmentState.ASSIGNED.value,
+                        "created_at": now,
                     }
                 )
                 audit_keys.append(f"{key}#{task.label}#{unit.code}")
 
-    def release(self, record: DirectiveRecord, directive: Directive, actor: str) -> None:
-        """Release a held draft: it gets its assignments now. Releasing twice changes nothing."""
+    def release(self, record: DirectiveRecord, actor: str) -> None:
+        """Release a held draft: it takes the next number of its issuer's register and today's
+        date, and its units get their assignments. Releasing twice changes nothing."""
         with self.session() as session:
-            current = session.get(DirectiveRecord, record.id)
+            current = session.get(DirectiveRecord, record.id, with_for_update=True)
             assert current is not None and current.id is not None
-            if current.state == "released":
+            if current.state == LetterState.RELEASED:
                 return
-            current.state = "released"
-            current.released_at = dt.datetime.now(dt.UTC)
+            d = _numbered(session, self.directive(current))
+            current.state = LetterState.RELEASED
+            current.released_at = clock.now()
+            current.reference = d.reference
+            current.issued_on = d.spec.issued_on
+            current.spec_json = d.spec.model_dump_json()
+            session.execute(
+                update(LetterRecord)
+                .where(col(LetterRecord.directive_id) == current.id)
+                .where(col(LetterRecord.kind).in_([LetterKind.DIRECTIVE, LetterKind.IMPLEMENTING]))
+                .values(
+                    state=LetterState.RELEASED,
+                    number=d.spec.number,
+                    year=d.spec.issued_on.year,
+                    reference=d.reference,
+                    issued_on=d.spec.issued_on,
+                    spec_json=d.as_kept().model_dump_json(),
+                    released_at=current.released_at,
+                    released_by=actor,
+                    redraft=True,  # to be written again, now numbered and dated
+                )
+            )
             rows: list[dict[str, Any]] = []
             audit_keys: list[str] = []
-            self._assignments(session, current.id, current.key, directive, rows, audit_keys)
+            self._assignments(session, current.id, current.key, d, rows, audit_keys)
             if rows:
                 session.execute(insert(AssignmentRecord), rows)
             self.audit(session, actor, "directive.released", "directive", [current.key])
@@ -292,7 +385,7 @@ class Store:
     def directives(self, ids: Iterable[int]) -> list[DirectiveRecord]:
         with Session(self.engine) as session:
             statement = select(DirectiveRecord).where(col(DirectiveRecord.id).in_(list(ids)))
-            return list(session.exec(statement))
+            return list(session.exec(statement.order_by(col(DirectiveRecord.id))))
 
     def cascade(self, root_id: int) -> list[DirectiveRecord]:
         """The root and every directive below it, level by level."""
@@ -310,158 +403,72 @@ class Store:
         return found
 
     def governing_assignees(self, directive_id: int) -> list[str]:
-        """Units assigned work by this directive that cascade it further down."""
+        """Units leading work of this directive that cascade it further down."""
         with Session(self.engine) as session:
             statement = (
                 select(AssignmentRecord.unit_code)
                 .join(UnitRecord, col(UnitRecord.code) == col(AssignmentRecord.unit_code))
                 .where(AssignmentRecord.directive_id == directive_id, col(UnitRecord.governs))
+                .where(AssignmentRecord.role == Role.LEAD)
                 .distinct()
                 .order_by(col(AssignmentRecord.unit_code))
             )
             return list(session.exec(statement))
 
-    # Documents -------------------------------------------------------------------------------
-
-    def documents(
-        self, directive_ids: Iterable[int], kind: str = "directive"
-    ) -> dict[int, DocumentRecord]:
-        with Session(self.engine) as session:
-            statement = select(DocumentRecord).where(
-                col(DocumentRecord.directive_id).in_(list(directive_ids)),
-                DocumentRecord.kind == kind,
-            )
-            return {d.directive_id: d for d in session.exec(statement)}
-
-    def record_documents(
-        self, written: Sequence[tuple[int, Path, str]], actor: str, kind: str = "directive"
-    ) -> None:
-        """Upsert (directive id, path, sha256) rows of KIND (the letter itself, or its synthesis
-        report): a re-rendered document replaces its entry."""
-        if not written:
-            return
-        now = dt.datetime.now(dt.UTC)
-        rows = [
-            {"directive_id": i, "kind": kind, "path": str(p), "sha256": h, "created_at": now}
-            for i, p, h in written
-        ]
-        with self.session() as session:
-            statement = self._dialect.insert(DocumentRecord)
-            session.execute(
-                statement.on_conflict_do_update(
-                    index_elements=["directive_id", "kind"],
-                    set_={"path": statement.excluded.path, "sha256": statement.excluded.sha256},
-                ),
-                rows,
-            )
-            keys = [f"{p}@{h}" for _, p, h in written]
-            self.audit(session, actor, "document.written", "document", keys)
-
-    def notice_sha256(self, kind: str, coordinator: str, day: dt.date) -> str | None:
-        with Session(self.engine) as session:
-            notice = session.exec(
-                select(NoticeRecord).where(
-                    NoticeRecord.kind == kind,
-                    NoticeRecord.coordinator_code == coordinator,
-                    NoticeRecord.day == day,
-                )
-            ).first()
-        return notice.sha256 if notice else None
-
-    def record_notice(
-        self, kind: str, coordinator: str, day: dt.date, path: Path, sha256: str, actor: str
-    ) -> None:
-        """Upsert: a pass that saw more claims rewrites the day's letter with all of them."""
-        with self.session() as session:
-            statement = self._dialect.insert(NoticeRecord).values(
-                kind=kind, coordinator_code=coordinator, day=day, path=str(path), sha256=sha256
-            )
-            session.execute(
-                statement.on_conflict_do_update(
-                    index_elements=["kind", "coordinator_code", "day"],
-                    set_={"path": statement.excluded.path, "sha256": statement.excluded.sha256},
-                )
-            )
-            self.audit(session, actor, f"notice.{kind}", "notice", [f"{path}@{sha256}"])
-
-    # Reading ---------------------------------------------------------------------------------
-
-    def cascade_summary(self, root_id: int) -> list[tuple[int, int, int, int]]:
-        """Per level of the cascade: (depth, directives, of which released, assignments)."""
-        records = self.cascade(root_id)
-        ids = [r.id for r in records]
-        with Session(self.engine) as session:
-            per_directive = dict(
-                session.exec(
-                    select(AssignmentRecord.directive_id, func.count())
-                    .where(col(AssignmentRecord.directive_id).in_(ids))
-                    .group_by(col(AssignmentRecord.directive_id))
-                ).all()
-            )
-        levels: dict[int, list[int]] = {}
-        for r in records:
-            row = levels.setdefault(r.depth, [0, 0, 0])
-            row[0] += 1
-            row[1] += r.state == "released"
-            row[2] += per_directive.get(r.id or 0, 0)
-        return [(depth, row[0], row[1], row[2]) for depth, row in sorted(levels.items())]
-
-    def counts(self) -> dict[str, int]:
-        tables = {
-            "directive": DirectiveRecord,
-            "item": ItemRecord,
-            "assignment": AssignmentRecord,
-            "document": DocumentRecord,
-            "audit_log": AuditRecord,
-        }
-        with Session(self.engine) as session:
-            return {
-                name: session.exec(select(func.count()).select_from(table)).one()
-                for name, table in tables.items()
-            }
-
-    def board(
-        self, directive_id: int, as_of: pendulum.DateTime | None = None
-    ) -> tuple[list[str], list[BoardRow]]:
-        """The status board: one row per assigned unit, one column per task label; work still
-        owed after its due day (extensions counted) is marked late as of AS_OF (default: now)."""
-        moment = as_of or pendulum.now(ZONE)
-        with Session(self.engine) as session:
-            statement = (
-                columns(  # five columns: beyond SQLModel's typed select
-                    col(UnitRecord.name),
-                    col(ItemRecord.label),
-                    col(AssignmentRecord.state),
-                    col(ItemRecord.deadline),
-                    col(AssignmentRecord.due_on),
-                )
-                .join(ItemRecord, col(ItemRecord.id) == col(AssignmentRecord.item_id))
-                .join(UnitRecord, col(UnitRecord.code) == col(AssignmentRecord.unit_code))
-                .where(col(AssignmentRecord.directive_id) == directive_id)
-                .order_by(col(AssignmentRecord.id))
-            )
-            rows: dict[str, dict[str, str]] = {}
-            labels: dict[str, None] = {}
-            for unit, label, state, deadline, due in session.execute(statement):
-                labels[label] = None
-                text = ", ".join(x for x in (STATE_NAMES[state], deadline) if x)
-                if is_overdue(state, due, moment):
-                    text += ", quá hạn"
-                rows.setdefault(unit, {})[label] = text
-        return list(labels), [BoardRow(unit, states) for unit, states in rows.items()]
-
     def audit(
         self, session: Session, actor: str, action: str, entity: str, keys: Sequence[str]
     ) -> None:
+        """One row per changed record: who, what, real time — and the simulated time when the
+        clock is simulated."""
         if keys:
             now = dt.datetime.now(dt.UTC)
+            simulated = clock.now() if clock.simulated() else None
             session.execute(
                 insert(AuditRecord),
                 [
-                    {"at": now, "actor": actor, "action": action, "entity": entity, "entity_key": k}
+                    {
+                        "at": now,
+                        "simulated_at": simulated,
+                        "actor": actor,
+                        "action": action,
+                        "entity": entity,
+                        "entity_key": k,
+                    }
                     for k in keys
                 ],
             )
+
+
+def _numbered(session: Session, d: Directive) -> Directive:
+    """D as released: a number carried in from outside is recorded in its issuer's register; a
+    draft takes the next number of that register, and today's date."""
+    spec = d.spec
+    if spec.number is not None:
+        _refuse_taken(session, d)
+        note_carried_number(session, d.issuer.code, spec.issued_on.year, spec.number)
+        return d
+    today = clock.today()
+    number = take_number(session, d.issuer.code, today.year)
+    numbered = spec.model_copy(update={"number": number, "issued_on": today})
+    return Directive(numbered, d.org, d.source)
+
+
+def _refuse_taken(session: Session, d: Directive) -> None:
+    taken = session.exec(
+        select(LetterRecord.key).where(
+            LetterRecord.issuer_code == d.issuer.code,
+            LetterRecord.year == d.spec.issued_on.year,
+            LetterRecord.number == d.spec.number,
+        )
+    ).first()
+    if taken is not None:
+        raise InputError.one(
+            d.source,
+            "number",
+            d.spec.number,
+            f"số này đã có trong sổ văn bản đi năm {d.spec.issued_on.year} của "
+            f"{d.issuer.name} (văn bản {taken})",
+        )
 
 
 @cache
@@ -469,18 +476,3 @@ def _open(url: str) -> Store:
     engine = engine_for(url)
     migrate(engine)
     return Store(engine)
-
-
-# An assignment's states, as the board names them; OPEN ones are still owed and can be late.
-STATE_NAMES = {
-    "assigned": "Đã giao",
-    "reported": "Đã báo cáo",
-    "accepted": "Đã chấp nhận",
-    "returned": "Bị trả lại",
-}
-OPEN = ("assigned", "returned")
-
-
-def is_overdue(state: str, due_on: dt.date | None, as_of: pendulum.DateTime) -> bool:
-    """Derived whenever asked, never stored: owed, and its due day has ended."""
-    return state in OPEN and due_on is not None and as_of >= end_of_day(due_on)

@@ -1,221 +1,97 @@
-"""The synthesis report (báo cáo tổng hợp): every unit's and task's state, on-time and late
-counts and rates by unit group, the units that never reported, and excerpts of the reports."""
+"""The synthesis report (báo cáo tổng hợp) of a directive, as data for templates/tong_hop.xml.j2:
+what was issued and passed down, the results by item, by unit group and by unit (on time,
+late, never), what fell short and who never reported, and what the coordinator proposes. The
+counts come from models.results, the same reading the reports upward use."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from models.directive import DirectiveSpec, DocumentKind, RecipientLine, Reference, Section, Signer
+from models.addressing import recipient_lines
+from models.directive import DirectiveSpec, DocumentKind, Reference
+from models.letters import LetterDraft, letter_reference, reference_of
 from models.org import OrgTree
-from models.records import AssignmentRecord, DirectiveRecord, ItemRecord, ReportRecord, UnitRecord
+from models.records import (
+    AssignmentRecord,
+    DirectiveRecord,
+    LetterRecord,
+    ReminderRecord,
+)
+from models.results import Row, Tally, by
+from models.signing import signer_for
+from models.states import LetterKind, LetterState
 from models.store import Store
 from models.vntext import short_date
 
-_GROUPS = {
-    ("department", "province"): "Sở, ban, ngành",
-    ("agency", "province"): "Cơ quan Trung ương trên địa bàn",
-    ("committee", "district"): "UBND cấp huyện",
-    ("committee", "commune"): "UBND cấp xã",
-    ("department", "district"): "Phòng, ban cấp huyện",
-}
-_STATES = {
-    "assigned": "Chưa báo cáo",
-    "returned": "Bị trả lại, chưa báo cáo lại",
-    "reported": "Đã báo cáo, chờ xem xét",
-    "accepted": "Đã được chấp nhận",
-}
-EXCERPT = 160
+EXCERPT = 200
 
 
 @dataclass(frozen=True)
-class Row:
+class Passed:
+    """A governing unit's letter passing the directive down."""
+
     unit: str
-    group: str
+    reference: str
+    issued_on: dt.date
+    released: bool
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    label: str
+    summary: str
+    tally: Tally
+
+
+@dataclass(frozen=True)
+class UnitLine:
+    """A line of the appendix: one unit's assignment on one task."""
+
+    unit: str
     label: str
     state: str
-    report_to: str
-    first_report: ReportRecord | None
-    latest_report: ReportRecord | None
+    first: str
+    note: str
 
 
-@dataclass(frozen=True)
-class GroupRate:
-    group: str
-    total: int
-    on_time: int
-    late: int
-    never: int
-
-    @property
-    def percent(self) -> float:
-        return 100 * self.on_time / self.total if self.total else 0.0
-
-
-def rows(store: Store, directive_id: int) -> list[Row]:
+def follow_up_letters(store: Store, directive_id: int, kind: LetterKind) -> list[LetterRecord]:
+    """The released letters of KIND the escalation pass wrote about this directive's work."""
     with Session(store.engine) as session:
-        found = session.execute(
-            select(  # type: ignore[call-overload]  # SQLModel columns confuse the overloads
-                col(AssignmentRecord.id),
-                col(AssignmentRecord.state),
-                col(ItemRecord.label),
-                UnitRecord,
-                col(AssignmentRecord.report_to_code),
-            )
-            .join(ItemRecord, col(ItemRecord.id) == col(AssignmentRecord.item_id))
-            .join(UnitRecord, col(UnitRecord.code) == col(AssignmentRecord.unit_code))
-            .where(col(AssignmentRecord.directive_id) == directive_id)
-            .order_by(col(AssignmentRecord.id))
-        ).all()
-        reports: dict[int, list[ReportRecord]] = defaultdict(list)
-        for report in session.execute(
-            select(ReportRecord)
-            .where(col(ReportRecord.assignment_id).in_([r[0] for r in found]))
-            .order_by(col(ReportRecord.submitted_at))
-        ).scalars():
-            reports[report.assignment_id].append(report)
-    return [
-        Row(
-            unit=unit.name,
-            group=_GROUPS.get((unit.kind, unit.level), "Đơn vị khác"),
-            label=label,
-            state=state,
-            report_to=report_to,
-            first_report=reports[id_][0] if reports[id_] else None,
-            latest_report=reports[id_][-1] if reports[id_] else None,
+        return list(
+            session.execute(
+                select(LetterRecord)
+                .join(ReminderRecord, col(ReminderRecord.letter_id) == col(LetterRecord.id))
+                .join(
+                    AssignmentRecord,
+                    col(AssignmentRecord.id) == col(ReminderRecord.assignment_id),
+                )
+                .where(col(AssignmentRecord.directive_id) == directive_id)
+                .where(col(LetterRecord.kind) == kind)
+                .where(col(LetterRecord.state) == LetterState.RELEASED)
+                .distinct()
+                .order_by(col(LetterRecord.issued_on))
+            ).scalars()
         )
-        for id_, state, label, unit, report_to in found
-    ]
 
 
-def rates(table: list[Row]) -> list[GroupRate]:
-    """By group: lateness of the first report counts, as the assessment of a unit does."""
-    groups: dict[str, list[Row]] = defaultdict(list)
-    for row in table:
-        groups[row.group].append(row)
-    return [
-        GroupRate(
-            group=name,
-            total=len(members),
-            on_time=sum(1 for r in members if r.first_report and not r.first_report.late),
-            late=sum(1 for r in members if r.first_report and r.first_report.late),
-            never=sum(1 for r in members if r.first_report is None),
-        )
-        for name, members in groups.items()
-    ]
-
-
-def reference_of(record: DirectiveRecord, org: OrgTree) -> Reference:
-    """A recorded directive as the documents about it cite it."""
-    return Reference(
-        kind=DocumentKind(record.kind).label,
-        number=record.reference,
-        date=record.issued_on,
-        issuer=org.units[record.issuer_code].text_name,
-        subject=record.subject,
-    )
-
-
-def _excerpt(text: str) -> str:
+def excerpt(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= EXCERPT else text[: EXCERPT - 1].rstrip() + "…"
 
 
-def synthesis_spec(
-    org: OrgTree, directive: DirectiveRecord, table: list[Row], as_of: dt.date
-) -> DirectiveSpec:
-    issuer = org.units[directive.issuer_code]
-    sender = org.units[issuer.coordinator or issuer.code]
-    cited_as = reference_of(directive, org)
-    cited = f"{cited_as.kind} số {directive.reference}"
-    by_group = rates(table)
-    total = len(table)
-    on_time = sum(g.on_time for g in by_group)
-    late = sum(g.late for g in by_group)
-    never = [r for r in table if r.first_report is None]
-    percent = 100 * on_time / total if total else 0.0
-    return DirectiveSpec(
-        org=org.source,
-        kind=DocumentKind.BAO_CAO,
-        issuer=sender.code,
-        drafting_unit="VP",
-        issued_on=as_of,
-        subject=f"tổng hợp kết quả thực hiện {cited}",
-        basis=[cited_as],
-        recipients=[RecipientLine(units=[issuer.code])],
-        preamble=[
-            f"Thực hiện {cited_as.citation()}, {sender.name} tổng hợp kết quả đến ngày "
-            f"{short_date(as_of)} như sau:"
-        ],
-        sections=[
-            Section(
-                heading="TÌNH HÌNH BÁO CÁO",
-                paragraphs=[
-                    f"Tổng số {total} việc được giao: {on_time} việc báo cáo đúng hạn "
-                    f"({percent:.0f}%), {late} việc báo cáo trễ hạn, {len(never)} việc chưa báo "
-                    "cáo."
-                ],
-                table=[
-                    [
-                        "Nhóm đơn vị",
-                        "Số việc",
-                        "Đúng hạn",
-                        "Trễ hạn",
-                        "Chưa báo cáo",
-                        "Tỷ lệ đúng hạn",
-                    ],
-                    *[
-                        [
-                            g.group,
-                            str(g.total),
-                            str(g.on_time),
-                            str(g.late),
-                            str(g.never),
-                            f"{g.percent:.0f}%",
-                        ]
-                        for g in by_group
-                    ],
-                ],
-            ),
-            Section(
-                heading="KẾT QUẢ THEO ĐƠN VỊ VÀ NHIỆM VỤ",
-                table=[
-                    ["TT", "Đơn vị", "Mục", "Trạng thái", "Báo cáo lần đầu"],
-                    *[
-                        [
-                            str(n),
-                            r.unit,
-                            r.label,
-                            _STATES.get(r.state, r.state),
-                            _first(r),
-                        ]
-                        for n, r in enumerate(table, start=1)
-                    ],
-                ],
-            ),
-            Section(
-                heading="CÁC ĐƠN VỊ CHƯA BÁO CÁO",
-                paragraphs=[f"- {r.unit} (mục {r.label.rstrip('.')})." for r in never]
-                or ["Tất cả các cơ quan, đơn vị đã báo cáo."],
-            ),
-            Section(
-                heading="TRÍCH NỘI DUNG BÁO CÁO",
-                paragraphs=[
-                    f"- {r.unit} (mục {r.label.rstrip('.')}): “{_excerpt(r.latest_report.text)}”"
-                    for r in table
-                    if r.latest_report
-                ]
-                or ["Chưa có báo cáo nào."],
-            ),
-        ],
-        closing=f"Trên đây là báo cáo tổng hợp của {sender.name}, kính báo cáo {issuer.name}./.",
-        signer=Signer(position=sender.head_title),
-        distribution=["Như trên"],
-    )
+SUMMARY = 110
+
+
+def _summary(text: str) -> str:
+    """An item's first clause, cut at a word under SUMMARY characters."""
+    first = " ".join(text.replace("*", "").split(";")[0].split(". ")[0].split())
+    if len(first) <= SUMMARY:
+        return first
+    return first[:SUMMARY].rsplit(" ", 1)[0].rstrip(" ,") + "…"
 
 
 def _first(row: Row) -> str:
@@ -223,3 +99,68 @@ def _first(row: Row) -> str:
         return ""
     day = short_date(row.first_report.submitted_at.date())
     return f"{day} ({'trễ hạn' if row.first_report.late else 'đúng hạn'})"
+
+
+def synthesis_letter(
+    org: OrgTree,
+    people: OrgTree,
+    directive: DirectiveRecord,
+    table: list[Row],
+    below: dict[str, Tally],
+    passed: list[Passed],
+    urgings: list[LetterRecord],
+    day: dt.date,
+) -> LetterDraft:
+    """The coordinator's báo cáo tổng hợp to the issuer on DIRECTIVE, as of the end of DAY."""
+    issuer = org.units[directive.issuer_code]
+    sender = org.units[issuer.coordinator or issuer.code]
+    recipient = issuer if sender != issuer else org.parent_of(issuer)
+    cited: Reference = reference_of(directive, org)
+    owed = [r for r in table if r.owed]
+    by_item = by(table, "label")
+    texts = {r.label: r.item_text for r in table}
+    spec = DirectiveSpec(
+        org=org.source,
+        kind=DocumentKind.BAO_CAO,
+        issuer=sender.code,
+        drafting_unit=sender.drafting_unit,
+        issued_on=day,
+        subject=LetterKind.SYNTHESIS.label,
+        basis=[cited],
+        recipients=recipient_lines([recipient]) if recipient else [],
+        signer=signer_for(people, people.units.get(sender.code, sender), LetterKind.SYNTHESIS),
+        distribution=["Như trên"],
+    )
+    lines = [
+        UnitLine(
+            unit=r.unit,
+            label=r.label.rstrip("."),
+            state=r.state.label,
+            first=_first(r),
+            note=(
+                f"{below[r.code].answered}/{below[r.code].total} đơn vị trực thuộc đã báo cáo"
+                if r.code in below
+                else ""
+            ),
+        )
+        for r in owed
+    ]
+    context: dict[str, object] = {
+        "sender": sender,
+        "recipient": recipient,
+        "cited": cited,
+        "day": day,
+        "units": len({r.code for r in owed}),
+        "passed": passed,
+        "urgings": [letter_reference(u, sender.text_name) for u in urgings],
+        "total": Tally.of(table),
+        "by_group": by(table, "group"),
+        "by_item": [ItemResult(k.rstrip("."), _summary(texts[k]), t) for k, t in by_item.items()],
+        "excerpts": [(r, excerpt(r.latest_report.text)) for r in owed if r.latest_report],
+        "late": [r for r in owed if r.answered and not r.on_time],
+        "never": [r for r in owed if not r.answered and r.code != sender.code],
+        "own_never": [r for r in owed if not r.answered and r.code == sender.code],
+        "below": below,
+        "lines": lines,
+    }
+    return LetterDraft(spec, "tong_hop.xml.j2", context)

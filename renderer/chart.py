@@ -12,16 +12,15 @@ matplotlib.use("Agg")  # no screen: draw to memory
 from matplotlib import pyplot  # noqa: E402
 
 
-def bar_chart(labels: Sequence[str], percents: Sequence[float], title: str) -> bytes:
-    """Horizontal bars of percentages, labelled with their values; the same input always gives
-    the same bytes (no timestamp in the file)."""
+def bar_chart(labels: Sequence[str], percents: Sequence[float], axis: str) -> bytes:
+    """Horizontal bars of percentages along AXIS, labelled with their values; the same input
+    always gives the same bytes (no timestamp in the file)."""
     figure, axes = pyplot.subplots(figsize=(7.5, 0.6 * len(labels) + 1.4), dpi=120)
     try:
         bars = axes.barh(list(labels), list(percents), color="#1f4e79")
         axes.bar_label(bars, labels=[f"{p:.0f}%" for p in percents], padding=3)
         axes.set_xlim(0, 110)
-        axes.set_xlabel("Tỷ lệ báo cáo đúng hạn (%)")
-        axes.set_title(title)
+        axes.set_xlabel(axis)
         axes.invert_yaxis()
         figure.tight_layout()
         buffer = BytesIO()

@@ -19,6 +19,7 @@ MARGIN_TOP = MARGIN_BOTTOM = 1134
 MARGIN_LEFT, MARGIN_RIGHT = 1701, 851
 HEADER_DISTANCE = 567
 TEXT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+LANDSCAPE_TEXT_WIDTH = PAGE_HEIGHT - MARGIN_LEFT - MARGIN_RIGHT
 HEADER_COLUMNS = (3402, TEXT_WIDTH - 3402)
 CLOSING_COLUMNS = (4536, TEXT_WIDTH - 4536)
 FIRST_LINE_INDENT = 720  # 1.27 cm
@@ -37,7 +38,7 @@ class Look:
     before: int = 0
     after: int = 0
     line: int = 240
-    rule: tuple[int, int] | None = None  # a short rule under it, inset (left, right) in its column
+    rule: int | None = None  # a short rule under it, centred in a column this wide (twips)
     page_break: bool = False
     keep_next: bool = False
 
@@ -76,25 +77,27 @@ def rpr(size: float, bold: bool, italic: bool) -> str:
 _CENTER = Look(align="center")
 LOOKS: dict[str, Look] = {
     "superior": Look(size=13, align="center"),
-    "issuer": Look(size=13, bold=True, align="center", after=40, rule=(1134, 1134)),
+    "issuer": Look(size=13, bold=True, align="center", after=40, rule=HEADER_COLUMNS[0]),
     "number": Look(size=13, align="center", before=60),
     "subject": Look(size=12, align="center", before=40),
     "nation": Look(size=12, bold=True, align="center"),
-    "motto": Look(size=13, bold=True, align="center", after=40, rule=(1190, 1190)),
+    "motto": Look(size=13, bold=True, align="center", after=40, rule=HEADER_COLUMNS[1]),
     "place-date": Look(size=14, italic=True, align="center", before=60),
     "title": Look(size=14, bold=True, align="center", before=360),
-    "title-subject": Look(size=14, bold=True, align="center", rule=(4110, 4110)),
+    "title-subject": Look(size=14, bold=True, align="center", rule=TEXT_WIDTH),
     "recipients-label": Look(left=1134, before=240, after=120),
     "recipients-line": Look(left=2268, after=60),
     "p": Look(first_line=FIRST_LINE_INDENT, after=120, line=276),
     "h1": Look(bold=True, first_line=FIRST_LINE_INDENT, before=120, after=120, keep_next=True),
     "h2": Look(bold=True, first_line=FIRST_LINE_INDENT, after=120, keep_next=True),
+    "closing-space": Look(keep_next=True),
     "distribution-heading": Look(size=12, bold=True, italic=True, align="left"),
     "distribution-line": Look(size=11, align="left"),
     "signature-title": Look(bold=True, align="center"),
     "signature-space": Look(after=1440, align="center"),
     "signature-name": Look(bold=True, align="center"),
     "appendix-title": Look(bold=True, align="center", page_break=True),
+    "appendix-title-section": Look(bold=True, align="center"),
     "note": Look(size=13, italic=True, align="center", after=240),
     "cell": Look(size=12, align="left", before=40, after=40),
     "cell-header": Look(size=12, bold=True, align="center", before=40, after=40),
@@ -121,40 +124,78 @@ def runs(el: etree._Element, look: Look, bold: bool = False, italic: bool = Fals
     return "".join(out)
 
 
+# Widths of Times New Roman glyphs in ems, near enough to size a rule: capitals, lower case,
+# digits and spaces.
+_EM = {"upper": 0.70, "lower": 0.47, "digit": 0.50, "space": 0.25}
+RULE_SHARE = 0.4  # ND 30: the rule is about a third to a half of the line above it
+_RULE_GAP = 60  # twips between the text's descenders and the rule
+
+
+def text_width(text: str, size: float) -> int:
+    """The width of TEXT in twips at SIZE points, estimated glyph by glyph."""
+    ems = sum(
+        _EM["upper"]
+        if c.isupper()
+        else _EM["digit"]
+        if c.isdigit()
+        else _EM["space"]
+        if c.isspace()
+        else _EM["lower"]
+        for c in text
+    )
+    return round(ems * size * 20)
+
+
 @cache
-def _rule(left: int, right: int) -> str:
-    """ND 30's short solid line under the issuer, the motto or a plan's subject: the top border
-    of an empty 2-pt paragraph, so the text above keeps its full width."""
+def _rule(length: int, column: int) -> str:
+    """ND 30's short solid line under the issuer, the motto or a plan's subject, LENGTH twips
+    long and centred in its COLUMN: the top border of an empty 2-pt paragraph set a little
+    below the text, so it neither touches the descenders nor narrows the text above."""
+    inset = max(0, (column - length) // 2)
     return (
         '<w:p><w:pPr><w:pBdr><w:top w:val="single" w:sz="6" w:space="0" w:color="000000"/>'
-        f'</w:pBdr><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
-        f'<w:ind w:left="{left}" w:right="{right}"/><w:jc w:val="center"/>'
+        f'</w:pBdr><w:spacing w:before="{_RULE_GAP}" w:after="0" w:line="240" w:lineRule="auto"/>'
+        f'<w:ind w:left="{inset}" w:right="{inset}"/><w:jc w:val="center"/>'
         '<w:rPr><w:sz w:val="4"/></w:rPr></w:pPr></w:p>'
     )
+
+
+def _lines(el: etree._Element) -> list[str]:
+    """The text of EL line by line (<line> children, else the whole text)."""
+    lines = el.findall("line")
+    return ["".join(line.itertext()) for line in lines] or ["".join(el.itertext())]
 
 
 def paragraph(el: etree._Element | None, role: str) -> str:
     look = LOOKS[role]
     content = runs(el, look) if el is not None else ""
-    rule = _rule(*look.rule) if look.rule else ""
+    rule = ""
+    if look.rule and el is not None:
+        widest = max(text_width(line, look.size) for line in _lines(el))
+        rule = _rule(round(RULE_SHARE * min(widest, look.rule)), look.rule)
     return f"<w:p>{look.ppr}{content}</w:p>{rule}"
 
 
-def table(widths: tuple[int, ...], rows: list[list[str]], borders: bool) -> str:
-    """A fixed-layout table; cells hold ready paragraph XML."""
+def table(
+    widths: tuple[int, ...], rows: list[list[str]], borders: bool, header_rows: int = 0
+) -> str:
+    """A fixed-layout table; cells hold ready paragraph XML. The first HEADER_ROWS rows are
+    repeated at the top of every page the table runs onto."""
     edge = 'w:val="single" w:sz="4" w:space="0" w:color="000000"' if borders else 'w:val="nil"'
     sides = "".join(f"<w:{s} {edge}/>" for s in ("top", "left", "bottom", "right"))
     inner = "".join(f"<w:{s} {edge}/>" for s in ("insideH", "insideV"))
     margin = 57 if borders else 0
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     body = "".join(
-        "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
+        "<w:tr><w:trPr><w:cantSplit/>"
+        + ("<w:tblHeader/>" if n < header_rows else "")
+        + "</w:trPr>"
         + "".join(
             f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>{cell or "<w:p/>"}</w:tc>'
             for w, cell in zip(widths, row, strict=True)
         )
         + "</w:tr>"
-        for row in rows
+        for n, row in enumerate(rows)
     )
     return (
         f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
@@ -198,34 +239,64 @@ def _closing_block(el: etree._Element) -> str:
         + paragraph(None, "signature-space")
         + paragraph(sig.find("name"), "signature-name")
     )
-    return paragraph(None, "p") + table(CLOSING_COLUMNS, [[left, right]], borders=False)
+    return paragraph(None, "closing-space") + table(CLOSING_COLUMNS, [[left, right]], borders=False)
 
 
-def _shares(rows: list[etree._Element]) -> list[int]:
-    """Column widths by the longest text in each column, within 4 to 40 characters."""
-    longest: dict[int, int] = {}
-    for row in rows:
-        for i, cell in enumerate(row.findall("cell")):
-            longest[i] = max(longest.get(i, 0), len("".join(cell.itertext())))
-    return [min(max(longest[i], 4), 40) for i in sorted(longest)] or [1]
+_CELL_PADDING = 2 * 57 + 60  # both cell margins and a little air, in twips
 
 
-def _data_table(tab: etree._Element) -> str:
-    """A bordered table; column widths from `widths` shares, else from the content."""
+def _least(rows: list[etree._Element], column: int) -> int:
+    """The narrowest a column can be without breaking a word of it ('TT', 'Mục')."""
+    words = [
+        (word, 12)
+        for row in rows
+        for cell in row.findall("cell")[column : column + 1]
+        for word in "".join(cell.itertext()).split()
+    ]
+    return max((text_width(w, size) for w, size in words), default=0) + _CELL_PADDING
+
+
+def _widths(tab: etree._Element, rows: list[etree._Element], width: int) -> tuple[int, ...]:
+    """Column widths: the table's `widths` shares, else shares by the longest text in each
+    column (4 to 40 characters); never narrower than a column's longest word."""
+    given = [float(x) for x in tab.get("widths", "").split(",") if x]
+    if not given:
+        longest: dict[int, int] = {}
+        for row in rows:
+            for i, cell in enumerate(row.findall("cell")):
+                longest[i] = max(longest.get(i, 0), len("".join(cell.itertext())))
+        given = [float(min(max(longest[i], 4), 40)) for i in sorted(longest)] or [1.0]
+    least = [_least(rows, i) for i in range(len(given))]
+    widths = [max(width * share / sum(given), low) for share, low in zip(given, least, strict=True)]
+    # Take what the narrow columns gained from the wide ones, in proportion to their width.
+    excess = sum(widths) - width
+    wide = [i for i, w in enumerate(widths) if w > least[i]]
+    room = sum(widths[i] - least[i] for i in wide) or 1
+    return tuple(
+        round(w - excess * (w - least[i]) / room) if i in wide else round(w)
+        for i, w in enumerate(widths)
+    )
+
+
+def _data_table(tab: etree._Element, width: int = TEXT_WIDTH) -> str:
+    """A bordered table; its header rows repeat on every page it runs onto."""
     rows = tab.findall("row")
-    shares = [int(x) for x in tab.get("widths", "").split(",") if x] or _shares(rows)
-    widths = tuple(TEXT_WIDTH * share // sum(shares) for share in shares)
     cells = []
     for row in rows:
         role = "cell-header" if row.get("header") else "cell"
         cells.append([paragraph(cell, role) for cell in row.findall("cell")])
-    return table(widths, cells, borders=True)
+    header_rows = sum(1 for row in rows if row.get("header"))
+    return table(_widths(tab, rows, width), cells, borders=True, header_rows=header_rows)
 
 
 def _appendix(el: etree._Element) -> str:
-    out = [paragraph(el.find("title"), "appendix-title")]
+    """An appendix on a new page — on landscape pages of its own when it is wide."""
+    landscape = el.get("orientation") == "landscape"
+    title = "appendix-title-section" if landscape else "appendix-title"
+    out = [section_break(landscape=False, first=True)] if landscape else []
+    out.append(paragraph(el.find("title"), title))
     out += [paragraph(child, child.tag) for child in el if child.tag in ("title-subject", "note")]
-    out.append(_data_table(el.find("table")))
+    out.append(_data_table(el.find("table"), LANDSCAPE_TEXT_WIDTH if landscape else TEXT_WIDTH))
     return "".join(out)
 
 
@@ -265,14 +336,47 @@ _BLOCKS: dict[str, Callable[[etree._Element], str]] = {
 }
 
 
+def section(*, landscape: bool, first: bool) -> str:
+    """A section's page: A4 with the decree's margins; page numbers centred at the top from page
+    2 on (the first section's first page has none). Header relationships: rId3 (numbered),
+    rId4 (empty, first page)."""
+    width, height = (PAGE_HEIGHT, PAGE_WIDTH) if landscape else (PAGE_WIDTH, PAGE_HEIGHT)
+    orient = ' w:orient="landscape"' if landscape else ""
+    headers = '<w:headerReference w:type="default" r:id="rId3"/>'
+    if first:
+        headers += '<w:headerReference w:type="first" r:id="rId4"/>'
+    return (
+        f'<w:sectPr>{headers}<w:pgSz w:w="{width}" w:h="{height}"{orient}/>'
+        f'<w:pgMar w:top="{MARGIN_TOP}" w:right="{MARGIN_RIGHT}" w:bottom="{MARGIN_BOTTOM}" '
+        f'w:left="{MARGIN_LEFT}" w:header="{HEADER_DISTANCE}" w:footer="{HEADER_DISTANCE}" '
+        f'w:gutter="0"/>{"<w:titlePg/>" if first else ""}</w:sectPr>'
+    )
+
+
+def section_break(*, landscape: bool, first: bool) -> str:
+    """Ends the section so far (its page given here); what follows starts on a new page."""
+    return f"<w:p><w:pPr>{section(landscape=landscape, first=first)}</w:pPr></w:p>"
+
+
+def _keep_with_next(xml: str) -> str:
+    """The paragraph XML, kept on the page of what follows it."""
+    return xml.replace("<w:pPr>", "<w:pPr><w:keepNext/>", 1) if xml.startswith("<w:p>") else xml
+
+
 def body(root: etree._Element) -> str:
-    """The body XML for a parsed <document>; unknown elements are a template error."""
-    out = []
+    """The body XML for a parsed <document>, its last section included; unknown elements are a
+    template error. The paragraph before the signature is kept with it, so a signature never
+    stands alone on a page."""
+    out: list[str] = []
+    landscape_end = False
     for el in root:
+        if el.tag == "closing-block" and out:
+            out[-1] = _keep_with_next(out[-1])
         if el.tag in _BLOCKS:
             out.append(_BLOCKS[el.tag](el))
+            landscape_end = landscape_end or el.get("orientation") == "landscape"
         elif el.tag in LOOKS:
             out.append(paragraph(el, el.tag))
         else:
             raise ValueError(f"phần tử <{el.tag}> không thuộc ngôn ngữ mẫu của chidao")
-    return "".join(out)
+    return "".join(out) + section(landscape=landscape_end, first=not landscape_end)

@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 import zipfile
 from collections.abc import Sequence
 from io import BytesIO
 from xml.sax.saxutils import escape
 
-from renderer.layout import (
-    HEADER_DISTANCE,
-    MARGIN_BOTTOM,
-    MARGIN_LEFT,
-    MARGIN_RIGHT,
-    MARGIN_TOP,
-    PAGE_HEIGHT,
-    PAGE_WIDTH,
-)
+from models.letters import slug
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -104,15 +94,6 @@ def figure_ref(number: int) -> str:
     return f"rIdFig{number}"
 
 
-_SECTION = (
-    '<w:sectPr><w:headerReference w:type="default" r:id="rId3"/>'
-    '<w:headerReference w:type="first" r:id="rId4"/>'
-    f'<w:pgSz w:w="{PAGE_WIDTH}" w:h="{PAGE_HEIGHT}"/>'
-    f'<w:pgMar w:top="{MARGIN_TOP}" w:right="{MARGIN_RIGHT}" w:bottom="{MARGIN_BOTTOM}" '
-    f'w:left="{MARGIN_LEFT}" w:header="{HEADER_DISTANCE}" w:footer="{HEADER_DISTANCE}" '
-    'w:gutter="0"/><w:titlePg/></w:sectPr>'
-)
-
 # A fixed timestamp inside the zip: the same directive always gives the same bytes (sha256).
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 
@@ -121,7 +102,7 @@ def docx_bytes(body: str, title: str, created: dt.date, figures: Sequence[bytes]
     """The .docx bytes; FIGURES are PNG images the body refers to by figure_ref(1, 2, …)."""
     document = (
         f'{_HEAD}<w:document xmlns:w="{_W}" xmlns:r="{_R}" xmlns:wp="{_WP}"><w:body>{body}'
-        f"{_SECTION}</w:body></w:document>"
+        "</w:body></w:document>"
     )
     media = {f"word/media/bieu-do-{n}.png": png for n, png in enumerate(figures, start=1)}
     rels = _DOCUMENT_RELS + "".join(
@@ -154,8 +135,6 @@ def docx_bytes(body: str, title: str, created: dt.date, figures: Sequence[bytes]
 
 
 def safe_filename(text: str, suffix: str = ".docx") -> str:
-    """'2268/UBND-TTHC' -> '2268-UBND-TTHC.docx': ASCII, no separators, no leading dot."""
-    ascii_text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    ascii_text = ascii_text.encode("ascii", "ignore").decode()
-    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", ascii_text).strip("-_")[:120] or "van-ban"
-    return stem + suffix
+    """'2268/UBND-TTHC' -> '2268-UBND-TTHC.docx': ASCII, no separators, no leading dot. For a
+    file a user names with `chidao render`; kept letters get unique paths (models.letters)."""
+    return (slug(text.replace(".", "-"), 120) or "van-ban") + suffix

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import struct
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +15,7 @@ from models.errors import InputError
 from models.files import write_atomic
 from renderer import layout
 from renderer.package import docx_bytes, figure_ref, safe_filename
-from renderer.templating import TEMPLATES, template
+from renderer.templating import folders, template
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
@@ -34,12 +34,29 @@ class Figure:
         return round(self.width * height / width, 2)
 
 
-def render_bytes(
-    directive: Directive, templates: Path = TEMPLATES, figures: Sequence[Figure] = ()
-) -> bytes:
-    name = f"{directive.spec.kind.value}.xml.j2"
+@dataclass(frozen=True)
+class Rendered:
+    """A letter's bytes, and its subject as the document states it (a follow-up letter's
+    template words its own)."""
+
+    data: bytes
+    subject: str
+
+
+def render(
+    directive: Directive,
+    *,
+    template_name: str | None = None,
+    context: Mapping[str, object] | None = None,
+    figures: Sequence[Figure] = (),
+    search: tuple[Path, ...] | None = None,
+) -> Rendered:
+    """Render DIRECTIVE through TEMPLATE_NAME (default: its kind's), which also sees CONTEXT."""
+    name = template_name or f"{directive.spec.kind.value}.xml.j2"
+    search = search or folders()
     try:
-        markup = template(name, templates).render(
+        markup = template(name, search).render(
+            **(context or {}),
             d=directive,
             header_lines=directive.org.header_lines(directive.issuer),
             superior=directive.org.superior_line(directive.issuer),
@@ -48,14 +65,21 @@ def render_bytes(
                 for n, f in enumerate(figures, start=1)
             ],
         )
-        body = layout.body(etree.fromstring(markup.encode(), _PARSER))
-    except (jinja2.TemplateError, etree.XMLSyntaxError, ValueError, AttributeError) as exc:
+        root = etree.fromstring(markup.encode(), _PARSER)
+        body = layout.body(root)
+    except (
+        jinja2.TemplateError,
+        etree.XMLSyntaxError,
+        ValueError,
+        AttributeError,
+        TypeError,
+    ) as exc:
         raise InputError.one(
-            templates / name, "(nội dung mẫu)", type(exc).__name__, f"mẫu văn bản lỗi: {exc}"
+            search[0] / name, "(nội dung mẫu)", type(exc).__name__, f"mẫu văn bản lỗi: {exc}"
         ) from None
-    return docx_bytes(
-        body, directive.spec.subject, directive.spec.issued_on, [f.png for f in figures]
-    )
+    subject = root.get("title") or directive.spec.subject
+    data = docx_bytes(body, subject, directive.spec.issued_on, [f.png for f in figures])
+    return Rendered(data, subject)
 
 
 def default_filename(directive: Directive) -> str:
@@ -64,8 +88,9 @@ def default_filename(directive: Directive) -> str:
     return safe_filename(f"{directive.issuer.code}-{number}")
 
 
-def render_directive(directive: Directive, out: Path, templates: Path = TEMPLATES) -> Path:
+def render_directive(
+    directive: Directive, out: Path, search: tuple[Path, ...] | None = None
+) -> Path:
     """Render and write atomically; nothing is written when rendering fails."""
-    data = render_bytes(directive, templates)
-    write_atomic(out, data)
+    write_atomic(out, render(directive, search=search).data)
     return out

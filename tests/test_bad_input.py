@@ -51,6 +51,8 @@ BAD_SPECS = {
     "empty-subject": ("subject", "«»", "không được để trống"),
     "items-not-a-list": ("items", "Báo cáo kết quả", "phải là một danh sách"),
     "drafting-unit-lowercase": ("drafting_unit", "tthc", "không đúng dạng"),
+    "lead-is-issuer": ("items[1].lead[1]", "qng", "không được là chính cơ quan ban hành"),
+    "addressed-to-issuer": ("recipients[2].units[1]", "qng", "không được là chính cơ quan"),
 }
 
 BAD_TREES = {
@@ -130,3 +132,14 @@ def test_an_unknown_command_line_option_is_a_vietnamese_usage_error(
         main(["render", "--khong-co"])
     assert exit_info.value.code == 2
     assert "tham số dòng lệnh không hợp lệ" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", ["lead-is-issuer", "addressed-to-issuer"])
+def test_issuing_a_letter_that_gives_work_to_its_own_issuer_is_refused(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CHIDAO_HOME", str(tmp_path / "home"))
+    spec = BAD / "specs" / f"{name}.yaml"
+    assert main(["issue", str(spec)]) == 2
+    _assert_refused(2, capsys.readouterr().err, spec, BAD_SPECS[name])
+    assert not (tmp_path / "home").exists()  # refused before anything was opened or written

@@ -4,6 +4,7 @@ in the database — and issuing it again creates nothing new."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
@@ -14,15 +15,21 @@ import yaml
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 from prefect.client.schemas.sorting import ArtifactSort
+from sqlmodel import Session
 
 from chidao.cli import main
 from flows.cascade import board_key, issue_directive
+from flows.letters import letters_of
 from models import assignments
+from models.board import board, cascade_summary, counts
 from models.calendar import ZONE
 from models.directive import DirectiveSpec
+from models.documents import path_of
 from models.errors import InputError
+from models.letters import register_lines
 from models.store import Store, home
-from tests.conftest import EXAMPLES, SEED_002_OFFICES, docx_text, normalise
+from tests.conftest import EXAMPLES, SEED_002_OFFICES, Clock, docx_text, normalise
+from tests.letters import read
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
 
@@ -51,10 +58,15 @@ def _issue(spec: Path = LETTER, auto_release: bool = True) -> Store:
     return Store.open()
 
 
-def _document_text(store: Store, key: str) -> str:
+def _letter_path(store: Store, key: str) -> Path:
     record = store.lookup(key)
     assert record.id is not None
-    return docx_text(Path(store.documents([record.id])[record.id].path))
+    (letter,) = letters_of(store, [record.id])
+    return path_of(letter)
+
+
+def _document_text(store: Store, key: str) -> str:
+    return docx_text(_letter_path(store, key))
 
 
 def test_the_quang_ngai_cascade_assigns_work_at_every_level(database: str) -> None:
@@ -63,13 +75,16 @@ def test_the_quang_ngai_cascade_assigns_work_at_every_level(database: str) -> No
     assert root.id is not None
     # Level 0: 20 departments (item 1), 13 districts (item 2), Sở Nội vụ (item 3).
     # Level 1: each district's letter to its 12 or 13 offices plus its coordinator's task.
-    assert store.cascade_summary(root.id) == [(0, 1, 1, 34), (1, 13, 13, 174)]
-    counts = store.counts()
-    assert counts["directive"] == 14 and counts["document"] == 14
+    assert cascade_summary(store, root.id) == [(0, 1, 1, 34), (1, 13, 13, 174)]
+    rows = counts(store)
+    assert rows["directive"] == 14 and rows["letter"] == 14
     folder = home() / "documents"
-    documents = store.documents(r.id for r in store.cascade(root.id) if r.id is not None)
-    assert all(Path(d.path).is_file() for d in documents.values())
-    assert all(Path(d.path).is_relative_to(folder) for d in documents.values())
+    kept = letters_of(store, [r.id for r in store.cascade(root.id) if r.id is not None])
+    assert all(path_of(x).is_file() for x in kept)
+    assert all(path_of(x).is_relative_to(folder) for x in kept)
+    assert len({path_of(x) for x in kept}) == 14  # a file per letter
+    # Each district numbered its letter from its own register: 01 of 2024.
+    assert {x.reference for x in kept if x.kind == "trien_khai"} == {"01/UBND-NV"}
 
 
 def test_binh_sons_letter_carries_what_seed_002_carries(
@@ -86,20 +101,20 @@ def test_binh_sons_letter_carries_what_seed_002_carries(
     # The earlier internal deadline, and the district's own one to the province.
     assert "gửi về UBND huyện Bình Sơn (qua Phòng Nội vụ) trước ngày 17/5/2024" in text
     assert "trước ngày 17/5/2024" in seed and "trước ngày 20/5/2024" in text
-    assert "ỦY BAN NHÂN DÂN HUYỆN BÌNH SƠN" in text and "Số: /UBND-NV" in text
+    assert "ỦY BAN NHÂN DÂN HUYỆN BÌNH SƠN" in text and "Số: 01/UBND-NV" in text
 
 
 def test_the_offices_of_binh_son_are_assigned_with_the_internal_deadline(database: str) -> None:
     store = _issue()
     record = store.lookup(BINH_SON_KEY)
     assert record.id is not None
-    labels, rows = store.board(record.id, as_of=pendulum.datetime(2024, 5, 15, tz=ZONE))
+    labels, rows = board(store, record.id, as_of=pendulum.datetime(2024, 5, 15, tz=ZONE))
     assert labels == ["1.", "2."]
     by_unit = {r.unit: r.states for r in rows}
-    assert by_unit["Phòng Tư pháp"] == {"1.": "Đã giao, trước ngày 17/5/2024"}
+    assert by_unit["Phòng Tư pháp"] == {"1.": "Đã giao, chưa báo cáo, trước ngày 17/5/2024"}
     assert by_unit["Phòng Nội vụ"] == {
-        "1.": "Đã giao, trước ngày 17/5/2024",
-        "2.": "Đã giao, trước ngày 20/5/2024",
+        "1.": "Đã giao, chưa báo cáo, trước ngày 17/5/2024",
+        "2.": "Đã giao, chưa báo cáo, trước ngày 20/5/2024",
     }
     assert len(rows) == 12
 
@@ -111,38 +126,47 @@ def test_the_board_marks_late_work_and_names_reported_work(database: str) -> Non
     target = assignments.find(store, BINH_SON_KEY, "qng.binh-son.pyt", "1.")
     assignments.submit_report(store, target, "Đã xong", [], "test")
     friday = pendulum.datetime(2024, 5, 17, 8, tz=ZONE)  # 'trước ngày 17/5' has passed
-    states = {r.unit: r.states["1."] for r in store.board(record.id, as_of=friday)[1]}
-    assert states["Phòng Tư pháp"] == "Đã giao, trước ngày 17/5/2024, quá hạn"
-    assert states["Phòng Y tế"] == "Đã báo cáo, trước ngày 17/5/2024"
+    states = {r.unit: r.states["1."] for r in board(store, record.id, as_of=friday)[1]}
+    assert states["Phòng Tư pháp"] == "Đã giao, chưa báo cáo, trước ngày 17/5/2024, quá hạn"
+    assert states["Phòng Y tế"] == "Đã báo cáo, chờ xem xét, trước ngày 17/5/2024"
 
 
 def test_issuing_the_same_directive_again_creates_nothing(database: str) -> None:
     store = _issue()
-    before = store.counts()
+    before = counts(store)
     files = {p: p.stat().st_mtime_ns for p in (home() / "documents").rglob("*.docx")}
     assert len(files) == 14
     _issue()
-    assert store.counts() == before
+    assert counts(store) == before
     assert {p: p.stat().st_mtime_ns for p in (home() / "documents").rglob("*.docx")} == files
 
 
-def test_draft_letters_wait_for_their_coordinator_to_release_them(
-    database: str, capsys: pytest.CaptureFixture[str]
+def test_draft_letters_wait_for_a_named_person_to_release_and_number_them(
+    database: str, capsys: pytest.CaptureFixture[str], clock: Clock
 ) -> None:
     store = _issue(auto_release=False)
     root = store.lookup(ROOT_KEY)
     assert root.id is not None
-    assert store.cascade_summary(root.id) == [(0, 1, 1, 34), (1, 13, 0, 0)]
-    assert store.counts()["document"] == 14  # the drafts are written for review
+    assert cascade_summary(store, root.id) == [(0, 1, 1, 34), (1, 13, 0, 0)]
+    assert counts(store)["letter"] == 14  # the drafts are written for review
+    draft = read(_letter_path(store, BINH_SON_KEY))
+    assert draft.number == "Số: /UBND-NV"
 
-    assert main(["release", BINH_SON_KEY]) == 0
-    assert store.cascade_summary(root.id) == [(0, 1, 1, 34), (1, 13, 1, 13)]
+    clock("2024-05-14T10:00")
+    assert main(["release", BINH_SON_KEY, "--by", "Trần Văn Bình"]) == 0
+    assert cascade_summary(store, root.id) == [(0, 1, 1, 34), (1, 13, 1, 13)]
     out = capsys.readouterr().out
-    assert "Chỉ đạo /UBND-NV (đã phát hành)" in out and "Phòng Tư pháp" in out
+    assert "Đã phát hành 01/UBND-NV ngày 14/5/2024: Văn bản triển khai" in out
+    released = read(_letter_path(store, BINH_SON_KEY))
+    assert released.number == "Số: 01/UBND-NV"
+    assert released.place_date == "Bình Sơn, ngày 14 tháng 5 năm 2024"
+    with Session(store.engine) as session:
+        (line,) = register_lines(session, "qng.binh-son", 2024)
+    assert (line.reference, line.issued_on) == ("01/UBND-NV", dt.date(2024, 5, 14))
 
-    before = store.counts()
+    before = counts(store)
     assert main(["release", BINH_SON_KEY]) == 0
-    assert store.counts() == before
+    assert counts(store) == before
 
 
 def test_a_coordinator_releases_every_district_draft_in_one_command(
@@ -155,11 +179,11 @@ def test_a_coordinator_releases_every_district_draft_in_one_command(
 
     assert main(["release", *drafts, "qng:999/UBND-TTHC:2024-05-13"]) == 2
     assert "qng:999/UBND-TTHC:2024-05-13" in capsys.readouterr().err
-    assert store.cascade_summary(root.id) == [(0, 1, 1, 34), (1, 13, 0, 0)]  # none released
+    assert cascade_summary(store, root.id) == [(0, 1, 1, 34), (1, 13, 0, 0)]  # none released
 
     assert main(["release", *drafts]) == 0
-    assert "Đã phát hành 13 văn bản triển khai." in capsys.readouterr().out
-    summary = store.cascade_summary(root.id)
+    assert capsys.readouterr().out.count("Đã phát hành 01/UBND-NV ngày 13/5/2024") == 13
+    summary = cascade_summary(store, root.id)
     assert summary[1][:3] == (1, 13, 13)
     assert summary[1][3] > 13 * 5  # every district gave work to its offices
 
@@ -173,7 +197,8 @@ def test_status_shows_the_board_of_a_directive(
     out = capsys.readouterr().out
     assert "Chỉ đạo 2371/UBND-TTHC (đã phát hành)" in out
     assert "Cấp dưới trực tiếp | 13" in out
-    assert "Ủy ban nhân dân huyện Bình Sơn" in out and "Đã giao, trước ngày 20/5/2024" in out
+    assert "Ủy ban nhân dân huyện Bình Sơn" in out
+    assert "Đã giao, chưa báo cáo, trước ngày 20/5/2024" in out
 
 
 def test_an_unknown_directive_is_a_vietnamese_error(
@@ -208,17 +233,17 @@ def test_each_directive_has_its_status_board_on_the_prefect_server(database: str
             )
         return json.loads(found[0].data) if isinstance(found[0].data, str) else found[0].data
 
-    board = asyncio.run(read(board_key(record.key)))
+    table = asyncio.run(read(board_key(record.key)))
     assert {
         "Đơn vị": "Phòng Tư pháp",
-        "Mục 1.": "Đã giao, trước ngày 17/5/2024, quá hạn",
+        "Mục 1.": "Đã giao, chưa báo cáo, trước ngày 17/5/2024",
         "Mục 2.": "",
-    } in board
-    assert len(board) == 12
+    } in table
+    assert len(table) == 12
     root_board = asyncio.run(read(board_key(ROOT_KEY)))
     assert len(root_board) == 33  # 34 assignments; Sở Nội vụ holds two of them
     home_affairs = next(row for row in root_board if row["Đơn vị"] == "Sở Nội vụ")
-    assert home_affairs["Mục 3."] == "Đã giao, trong tháng 6/2024, quá hạn"  # as of today
+    assert home_affairs["Mục 3."] == "Đã giao, chưa báo cáo, trong tháng 6/2024"
 
 
 def test_a_spec_from_the_prefect_form_is_issued_like_a_file(database: str) -> None:
@@ -226,5 +251,4 @@ def test_a_spec_from_the_prefect_form_is_issued_like_a_file(database: str) -> No
     data["org"] = str(EXAMPLES / "org" / "quang-ngai.yaml")
     result = issue_directive(spec=DirectiveSpec.model_validate(data), auto_release=False)
     assert result.root_key == ROOT_KEY
-    store = Store.open()
-    assert store.counts()["directive"] == 14
+    assert counts(Store.open())["directive"] == 14

@@ -54,18 +54,20 @@ def test_prefect_yaml_deploys_with_vietnamese_form_titles(prefect_api: str) -> N
 
     # The escalation pass runs on weekday mornings, Vietnam time.
     assert asyncio.run(schedule()) == ("30 7 * * 1-5", "Asia/Ho_Chi_Minh")
-    assert forms["quet-han"] == {"as_of": "Ngày quét"}
+    assert forms["quet-han"] == {"as_of": "Ngày quét", "auto_release": "Phát hành ngay"}
     assert forms["tong-hop-bao-cao"] == {
         "ref": "Mã hoặc số hiệu văn bản chỉ đạo",
         "as_of": "Tổng hợp đến ngày",
+        "auto_release": "Phát hành ngay",
     }
     assert forms["phat-hanh"] == {
         "spec_path": "Tệp mô tả văn bản (YAML)",
         "spec": "Nội dung văn bản",
-        "auto_release": "Phát hành ngay văn bản triển khai của cấp dưới",
+        "auto_release": "Phát hành ngay",
         "lead_days": "Hạn nội bộ sớm hơn (ngày làm việc)",
     }
-    assert forms["phat-hanh-van-ban-trien-khai"]["refs"] == "Mã hoặc số hiệu các văn bản dự thảo"
+    assert forms["phat-hanh-van-ban"]["refs"] == "Mã hoặc số hiệu các văn bản dự thảo"
+    assert forms["phat-hanh-van-ban"]["by"] == "Người phát hành"
     assert forms["nop-bao-cao"] == {
         "ref": "Mã hoặc số hiệu văn bản chỉ đạo",
         "unit": "Mã đơn vị báo cáo",

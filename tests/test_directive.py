@@ -9,6 +9,7 @@ import pytest
 from models.calendar import WorkingCalendar
 from models.cascade import internal_deadline
 from models.directive import Deadline, Directive
+from models.errors import InputError
 from models.vntext import long_date, roman, short_date
 from tests.conftest import EXAMPLES
 
@@ -90,16 +91,27 @@ def test_symbols_follow_the_kind_of_document(quang_ngai: Directive, binh_son: Di
     assert plan.symbol == "KH-UBND"
 
 
-def test_a_generated_letter_cites_its_basis_in_the_preamble(binh_son: Directive) -> None:
-    spec = binh_son.spec.model_copy(update={"preamble": []})
-    generated = Directive(spec, binh_son.org, "generated")
-    assert generated.preamble() == [
-        "Thực hiện Công văn số 2371/UBND-TTHC ngày 13/5/2024 của UBND tỉnh về chuẩn bị tổ chức "
-        "họp đánh giá kết quả thực hiện các chỉ số PAR INDEX, SIPAS, PCI, PAPI; Công văn số "
-        "855/UBND-TTHC ngày 26/3/2024 của UBND huyện Bình Sơn về việc triển khai thực hiện nhiệm "
-        "vụ cải cách hành chính năm 2024 và chế độ thông tin, báo cáo định kỳ, UBND huyện Bình Sơn "
-        "yêu cầu:"
-    ]
+@pytest.mark.parametrize(
+    ("field", "ref", "words"),
+    [
+        ("items[1].lead[1]", "qng", "đơn vị chủ trì không được là chính cơ quan ban hành"),
+        ("recipients[1].units[1]", "qng", "nơi nhận (Kính gửi) không được là chính cơ quan"),
+    ],
+)
+def test_a_letter_never_gives_work_to_or_addresses_its_own_issuer(
+    quang_ngai: Directive, field: str, ref: str, words: str
+) -> None:
+    spec = quang_ngai.spec
+    if field.startswith("items"):
+        items = [spec.items[0].model_copy(update={"lead": [ref]}), *spec.items[1:]]
+        spec = spec.model_copy(update={"items": items})
+    else:
+        recipients = [spec.recipients[0].model_copy(update={"units": [ref]}), *spec.recipients[1:]]
+        spec = spec.model_copy(update={"recipients": recipients})
+    with pytest.raises(InputError) as refused:
+        Directive(spec, quang_ngai.org, "2268.yaml")
+    (problem,) = refused.value.problems
+    assert (problem.field, problem.value) == (field, ref) and words in problem.message
 
 
 @pytest.mark.parametrize(
@@ -133,3 +145,12 @@ def test_a_district_sets_its_offices_an_earlier_deadline_in_working_days(
 ) -> None:
     calendar = WorkingCalendar()
     assert internal_deadline(own, dt.date(2024, 4, 20), calendar, lead_days) == internal
+
+
+def test_a_letter_passed_down_too_late_for_the_lead_days_gives_the_shortest_time() -> None:
+    # Bình Sơn passes 2371 (due before 20/5) down only on Friday 17/5: "before 17/5" is gone,
+    # so its offices get two working days from the letter's date instead.
+    own = Deadline(before=dt.date(2024, 5, 20))
+    internal = internal_deadline(own, dt.date(2024, 5, 17), WorkingCalendar(), 1)
+    assert internal == Deadline(working_days=2)
+    assert internal.phrase() == "trong thời hạn 02 ngày làm việc kể từ ngày ký văn bản"

@@ -1,5 +1,7 @@
 """The escalation ladder: remind before the due day, a công văn đôn đốc after it, a report to
-the issuer after more working days — each rung once per assignment, even when passes overlap."""
+the issuer once the đôn đốc's own deadline has passed — each rung once per assignment, even
+when passes overlap, never for the coordinator's own follow-up, never for a day ahead, never
+on a day offices do not work, and never spent without the letter that carries it."""
 
 from __future__ import annotations
 
@@ -12,15 +14,20 @@ from pathlib import Path
 
 import pytest
 import yaml
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from chidao.cli import main
+from flows import letters
 from flows.cascade import issue_directive
-from flows.escalation import scan_deadlines
+from flows.escalation import ScanResult, scan_deadlines
 from models import assignments, escalation
-from models.records import AuditRecord, NoticeRecord, ReminderRecord
+from models.documents import path_of
+from models.errors import InputError
+from models.records import AssignmentRecord, AuditRecord, LetterRecord, ReminderRecord
+from models.states import LetterKind
 from models.store import Store
-from tests.conftest import EXAMPLES, docx_text
+from tests.conftest import EXAMPLES, Clock
+from tests.letters import read
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
 
@@ -41,59 +48,112 @@ def _rungs(store: Store, step: str) -> int:
         ).one()
 
 
-def _notice(store: Store, kind: str, day: dt.date) -> str:
+def _letters(store: Store, kind: LetterKind) -> list[LetterRecord]:
     with Session(store.engine) as session:
-        notice = session.exec(
-            select(NoticeRecord).where(NoticeRecord.kind == kind, NoticeRecord.day == day)
-        ).one()
-    return docx_text(Path(notice.path))
+        return list(
+            session.exec(
+                select(LetterRecord).where(LetterRecord.kind == kind).order_by(col(LetterRecord.id))
+            )
+        )
 
 
-def test_the_ladder_reminds_urges_and_escalates_on_the_right_days(store: Store) -> None:
-    assert scan_deadlines(as_of=D(2024, 5, 15)).taken == {"remind": 0, "urge": 0, "escalate": 0}
+def _pass(clock: Clock, day: dt.date) -> ScanResult:
+    clock(f"{day.isoformat()}T07:30")
+    return scan_deadlines(as_of=day)
+
+
+def test_the_ladder_reminds_urges_and_escalates_on_the_right_days(
+    store: Store, clock: Clock
+) -> None:
+    assert _pass(clock, D(2024, 5, 15)).taken == {"remind": 0, "urge": 0, "escalate": 0}
     # Two working days ahead of the due day: 20 departments and 13 districts are reminded.
-    assert scan_deadlines(as_of=D(2024, 5, 16)).taken == {"remind": 33, "urge": 0, "escalate": 0}
-    assert scan_deadlines(as_of=D(2024, 5, 16)).taken == {"remind": 0, "urge": 0, "escalate": 0}
+    assert _pass(clock, D(2024, 5, 16)).taken == {"remind": 33, "urge": 0, "escalate": 0}
+    assert _pass(clock, D(2024, 5, 16)).taken == {"remind": 0, "urge": 0, "escalate": 0}
 
     target = assignments.find(store, LETTER, "qng.stp")
     assignments.submit_report(store, target, "Đã báo cáo", [], "test")
-    assert scan_deadlines(as_of=D(2024, 5, 20)).taken["urge"] == 0
-    # One working day after the due day: a công văn đôn đốc to the 32 units still owing.
-    result = scan_deadlines(as_of=D(2024, 5, 21))
-    assert result.taken == {"remind": 0, "urge": 32, "escalate": 0}
-    assert len(result.documents) == 1
-    letter = _notice(store, "don-doc", D(2024, 5, 21))
-    assert "SỞ NỘI VỤ" in letter and "V/v đôn đốc báo cáo kết quả thực hiện" in letter
-    assert "Sở Xây dựng" in letter and "Ủy ban nhân dân huyện Bình Sơn" in letter
-    assert "Sở Tư pháp" not in letter
-    assert "chưa báo cáo mục 1 Công văn số 2371/UBND-TTHC (thời hạn trước ngày 20/5/2024)" in letter
-    assert "gửi báo cáo về Sở Nội vụ trước ngày 24/5/2024" in letter
+    assert _pass(clock, D(2024, 5, 20)).taken["urge"] == 0
+    # One working day after the due day: a công văn đôn đốc to the units still owing — not to
+    # Sở Nội vụ, the coordinator, whose own late work is never urged by itself.
+    result = _pass(clock, D(2024, 5, 21))
+    assert result.taken == {"remind": 0, "urge": 31, "escalate": 0}
+    (urging,) = _letters(store, LetterKind.URGING)
+    assert urging.issuer_code == "qng.snv" and urging.state == "draft"
 
-    # Five working days after the due day: the units still late are reported to UBND tỉnh.
-    assert scan_deadlines(as_of=D(2024, 5, 27)).taken == {"remind": 0, "urge": 0, "escalate": 32}
-    report = _notice(store, "bao-cao-cham", D(2024, 5, 27))
-    assert "BÁO CÁO" in report and "Kính gửi: Ủy ban nhân dân tỉnh Quảng Ngãi." in report
-    assert "còn 32 cơ quan, đơn vị chưa gửi báo cáo" in report
-    assert "xếp loại mức độ hoàn thành nhiệm vụ cuối năm" in report
+    # Nothing goes to the issuer while the đôn đốc has not been sent: nobody was urged yet.
+    assert _pass(clock, D(2024, 5, 28)).taken == {"remind": 0, "urge": 0, "escalate": 1}
+    # Released on 28/5, the đôn đốc asks for reports "trước ngày 31/5/2024".
+    assert main(["release", urging.key, "--by", "Phạm Xuân Thắng"]) == 0
+    assert _pass(clock, D(2024, 5, 30)).taken["escalate"] == 0
+    # Its deadline has passed too: the units still late are reported to UBND tỉnh.
+    assert _pass(clock, D(2024, 5, 31)).taken == {"remind": 0, "urge": 0, "escalate": 31}
+    reports = _letters(store, LetterKind.ESCALATION)
+    assert [(r.issuer_code, r.issued_on) for r in reports] == [
+        ("qng.snv", D(2024, 5, 28)),  # its own late item, reported honestly on 28/5
+        ("qng.snv", D(2024, 5, 31)),
+    ]
+
+
+def test_the_coordinators_own_follow_up_task_is_never_chased(store: Store, clock: Clock) -> None:
+    _pass(clock, D(2024, 7, 2))  # item 3 (Sở Nội vụ's synthesis) was due in June
+    with Session(store.engine) as session:
+        taken = session.exec(
+            select(ReminderRecord.step)
+            .join(AssignmentRecord, col(AssignmentRecord.id) == col(ReminderRecord.assignment_id))
+            .where(AssignmentRecord.unit_code == "qng.snv")
+        ).all()
+    # Sở Nội vụ's late item 1 is only ever escalated (reported honestly), never urged.
+    assert sorted(taken) == ["escalate"]
 
 
 def test_two_overlapping_passes_take_each_rung_once(store: Store, prefect_api: str) -> None:
-    env = {**os.environ, "PREFECT_API_URL": prefect_api}
+    env = {
+        **os.environ,
+        "PREFECT_API_URL": prefect_api,
+        "CHIDAO_SIMULATED_NOW": "2024-05-21T07:30:00+07:00",
+    }
     command = [sys.executable, "-m", "chidao", "escalate", "--as-of", "2024-05-21"]
     passes = [subprocess.Popen(command, env=env, stderr=subprocess.PIPE) for _ in range(2)]
     for run in passes:
         _, err = run.communicate(timeout=300)
         assert run.returncode == 0, err.decode()
-    assert _rungs(store, escalation.URGE) == 33
+    assert _rungs(store, escalation.URGE) == 32
     with Session(store.engine) as session:
-        assert session.exec(select(func.count()).select_from(NoticeRecord)).one() == 1
         audited = select(func.count()).where(AuditRecord.action == "reminder.urge")
-        assert session.exec(audited.select_from(AuditRecord)).one() == 33
-    letter = _notice(store, "don-doc", D(2024, 5, 21))
-    assert "Sở Tư pháp" in letter and "Ủy ban nhân dân huyện Lý Sơn" in letter
+        assert session.exec(audited.select_from(AuditRecord)).one() == 32
+        linked = select(func.count()).where(col(ReminderRecord.letter_id).is_not(None))
+        assert session.exec(linked.select_from(ReminderRecord)).one() == 32
+    (urging,) = _letters(store, LetterKind.URGING)
+    letter = read(path_of(urging))
+    assert "Sở Tư pháp" in letter.text and "UBND huyện Lý Sơn" in letter.text
 
 
-def test_a_directive_can_set_its_own_ladder(database: str, tmp_path: Path) -> None:
+def test_a_pass_finishes_the_letters_an_earlier_pass_claimed(
+    store: Store, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock("2024-05-21T07:30")
+
+    write = letters.write
+
+    def killed(store: Store, owed: list[LetterRecord]) -> object:
+        if any(x.kind == LetterKind.URGING for x in owed):
+            raise RuntimeError("killed while writing the công văn đôn đốc")
+        return write(store, owed)
+
+    with monkeypatch.context() as broken:
+        broken.setattr(letters, "write", killed)
+        with pytest.raises(RuntimeError):
+            scan_deadlines(as_of=D(2024, 5, 21))
+    (urging,) = _letters(store, LetterKind.URGING)
+    assert urging.content is None and _rungs(store, escalation.URGE) == 32
+
+    _pass(clock, D(2024, 5, 22))  # the next day's pass writes what the 21st claimed
+    (urging,) = _letters(store, LetterKind.URGING)
+    assert urging.content is not None and path_of(urging).is_file()
+    assert urging.issued_on == D(2024, 5, 21)
+
+
+def test_a_directive_can_set_its_own_ladder(database: str, tmp_path: Path, clock: Clock) -> None:
     spec = yaml.safe_load((EXAMPLES / "quang-ngai-2371.yaml").read_text())
     spec["escalation"] = {"remind_before": 4}
     shutil.copytree(EXAMPLES / "org", tmp_path / "org")
@@ -101,7 +161,28 @@ def test_a_directive_can_set_its_own_ladder(database: str, tmp_path: Path) -> No
     path.write_text(yaml.safe_dump(spec, allow_unicode=True))
     issue_directive(spec_path=str(path), auto_release=False)
     # Four working days ahead of 19/5 reaches back to Tuesday 14/5.
-    assert scan_deadlines(as_of=D(2024, 5, 14)).taken["remind"] == 33
+    assert _pass(clock, D(2024, 5, 14)).taken["remind"] == 33
+
+
+def test_a_day_offices_do_not_work_passes_without_doing_anything(
+    store: Store, clock: Clock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clock("2025-01-30T07:30")  # Thursday of Tết At Ty: the weekday schedule fires anyway
+    result = scan_deadlines()
+    assert not result.working_day and result.taken == {"remind": 0, "urge": 0, "escalate": 0}
+    assert main(["escalate", "--as-of", "2024-05-25"]) == 0  # a Saturday
+    assert "Ngày 25/5/2024 là ngày nghỉ: không quét hạn." in capsys.readouterr().out
+    assert _rungs(store, escalation.REMIND) == 0
+
+
+def test_a_pass_for_a_day_ahead_is_refused_and_takes_nothing(
+    store: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(InputError, match="ngày quét sau ngày hôm nay"):
+        scan_deadlines(as_of=D(2042, 5, 21))
+    assert main(["escalate", "--as-of", "2042-05-21"]) == 2
+    assert "«as_of»" in capsys.readouterr().err
+    assert sum(_rungs(store, step) for step in ("remind", "urge", "escalate")) == 0
 
 
 def test_an_impossible_date_is_refused(database: str, capsys: pytest.CaptureFixture[str]) -> None:

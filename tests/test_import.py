@@ -13,12 +13,13 @@ import yaml
 
 from chidao.cli import main
 from flows.cascade import issue_directive
+from models.board import cascade_summary
 from models.directive import Directive
 from models.importer import import_letter, stated_fields
 from models.letterfile import read_letter
 from models.org import OrgTree
 from models.store import Store
-from renderer import render_bytes
+from renderer import render
 from tests.conftest import EXAMPLES, SEEDS, docx_text
 
 IMPORTS = Path(__file__).parent / "imports"
@@ -61,7 +62,7 @@ def _seed(number: str) -> Path:
 
 def _rendered_text(directive: Directive, folder: Path) -> str:
     path = folder / "rendered.docx"
-    path.write_bytes(render_bytes(directive))
+    path.write_bytes(render(directive).data)
     return docx_text(path)
 
 
@@ -103,7 +104,7 @@ def test_a_letter_chidao_rendered_imports_back_to_an_equal_spec(
     members, or a basis document the letter never cites, cannot come back from the text."""
     original = Directive.load(EXAMPLES / f"{example}.yaml")
     letter = tmp_path / "letter.docx"
-    letter.write_bytes(render_bytes(original))
+    letter.write_bytes(render(original).data)
     out = tmp_path / "spec.yaml"
     args = [str(letter), "-o", str(out), "--org", str(EXAMPLES / original.spec.org)]
     if original.is_draft:  # a draft's day is blank: the coordinator gives the planned one
@@ -113,7 +114,7 @@ def test_a_letter_chidao_rendered_imports_back_to_an_equal_spec(
     back = Directive.load(out)
 
     again = tmp_path / "again.docx"
-    again.write_bytes(render_bytes(back))
+    again.write_bytes(render(back).data)
     assert docx_text(again) == docx_text(letter)
     assert _facts(back) == _facts(original)
 
@@ -195,14 +196,16 @@ def test_a_district_drafts_its_implementing_letter_from_the_provincial_letter(
     assert {"qng.binh-son.pnv", "qng.binh-son.ptp", "qng.binh-son.vp"} <= offices
     text = _rendered_text(letter, tmp_path)
     assert "ỦY BAN NHÂN DÂN HUYỆN BÌNH SƠN" in text and "Công văn số 2268/UBND-TTHC" in text
-    # Ready for `chidao issue`: Bình Sơn's offices get their assignments.
+    # Ready for `chidao issue`: released (numbered 01 of Bình Sơn's register), its offices get
+    # their assignments.
     monkeypatch.setenv("CHIDAO_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("CHIDAO_DATABASE_URL", raising=False)
-    result = issue_directive(spec_path=str(out))
+    result = issue_directive(spec_path=str(out), auto_release=True)
     store = Store.open()
     root = store.lookup(result.root_key)
+    assert root.reference == "01/UBND-NV"
     assignments = sum(len(task.lead) for task in letter.tasks())  # 12 offices + Phòng Nội vụ
-    assert root.id is not None and store.cascade_summary(root.id)[0][3] == assignments == 13
+    assert root.id is not None and cascade_summary(store, root.id)[0][3] == assignments == 13
 
 
 def test_a_unit_given_no_item_gets_no_implementing_letter(

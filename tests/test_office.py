@@ -4,6 +4,7 @@ triggered with `prefect deployment run`, and the Prefect UI seen in a real brows
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 import socket
 import subprocess
@@ -18,17 +19,30 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
+from sqlmodel import Session, select
 
-from chidao.office import Office, Running, prepare_databases, running
+from chidao.office import (
+    Office,
+    Running,
+    check_health,
+    prepare_databases,
+    running,
+    scheduled_runs,
+)
 from flows.cascade import board_key
+from models.board import cascade_summary
+from models.letters import folder_of
+from models.records import LetterRecord
 from models.store import Store
 from tests.conftest import EXAMPLES, POSTGRES, _postgres_missing, docx_text
+from tests.letters import read
 
 ROOT_KEY = "qng:2268/UBND-TTHC:2024-05-06"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -78,7 +92,10 @@ def _fresh_office(home: Path, **settings: Any) -> Iterator[Office]:
 def cascade(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cascade]:
     """The office with two workers on fresh PostgreSQL databases, and Công văn 2268 issued
     through it once with `prefect deployment run`."""
-    with _fresh_office(tmp_path_factory.mktemp("office")) as office, running(office) as parts:
+    # The office works on 6 May 2024, the day Công văn 2268 is issued.
+    simulated = {"CHIDAO_SIMULATED_NOW": "2024-05-06T08:00:00+07:00"}
+    home = tmp_path_factory.mktemp("office")
+    with _fresh_office(home, extra_env=simulated) as office, running(office) as parts:
         run = subprocess.run(
             [
                 str(Path(sys.executable).with_name("prefect")),
@@ -111,16 +128,115 @@ def test_a_deployment_run_on_the_office_server_records_and_writes_the_cascade(
     store = Store.open(cascade.office.chidao_url)
     root = store.lookup(ROOT_KEY)
     assert root.id is not None
-    assert store.cascade_summary(root.id) == [(0, 1, 1, 59), (1, 13, 13, 174)]
+    assert cascade_summary(store, root.id) == [(0, 1, 1, 59), (1, 13, 13, 174)]
     assert not (cascade.office.home / "chidao.db").exists()
-    folder = cascade.office.home / "documents" / "qng-2268-UBND-TTHC-2024-05-06"
-    drafts = sorted(folder.glob("*.docx"))
-    assert len(drafts) == 14
-    letter = docx_text(folder / "qng-2268-UBND-TTHC.docx")
+    folder = cascade.office.home / "documents" / folder_of(ROOT_KEY)
+    assert len(sorted(folder.glob("*.docx"))) == 14
+    letter = docx_text(next(folder.glob("qng-2268-*.docx")))
     assert "Số: 2268/UBND-TTHC" in letter and "trước ngày 20/5/2024" in letter
-    binh_son = docx_text(folder / "qng-binh-son-du-thao-UBND-NV.docx")
-    assert "Thực hiện Công văn số 2268/UBND-TTHC ngày 06/5/2024 của UBND tỉnh" in binh_son
+    binh_son = read(next(folder.glob("qng.binh-son-trien-khai-*.docx")))
+    assert binh_son.number == "Số: 01/UBND-NV"  # released at once: numbered from its register
+    assert binh_son.body[0].startswith(
+        "Thực hiện Công văn số 2268/UBND-TTHC ngày 06/5/2024 của UBND tỉnh"
+    )
     assert len(cascade.parts.workers) == 2 and cascade.parts.alive()
+
+
+def _weekday_mornings(count: int) -> list[dt.datetime]:
+    """The next COUNT weekdays at 07:30 in Vietnam, worked out here from the calendar."""
+    zone = ZoneInfo("Asia/Ho_Chi_Minh")
+    now = dt.datetime.now(zone)
+    day, found = now.date(), []
+    while len(found) < count:
+        moment = dt.datetime.combine(day, dt.time(7, 30), zone)
+        if day.weekday() < 5 and moment > now:
+            found.append(moment)
+        day += dt.timedelta(days=1)
+    return found
+
+
+def test_the_escalation_pass_is_scheduled_every_weekday_at_0730_vietnam_time(
+    cascade: Cascade,
+) -> None:
+    """The server's scheduler, not only the deployment, has created the runs (it could not
+    with SQLAlchemy 2.1), and `chidao serve`'s start-up check saw them."""
+    health = check_health(cascade.parts)
+    assert health.problems == [] and health.workers == 2
+    runs = scheduled_runs(cascade.office, limit=3)
+    starts = [dt.datetime.fromisoformat(run["expected_start_time"]) for run in runs]
+    assert starts == _weekday_mornings(3)
+    assert all(run["auto_scheduled"] for run in runs)
+
+
+def test_a_scheduled_run_is_picked_up_and_completed_by_a_worker_with_its_letters(
+    cascade: Cascade,
+) -> None:
+    """A deployment of the same flow, scheduled a few seconds ahead; its runs see 21 May 2024,
+    the morning after 2268's deadline, so the pass drafts its công văn đôn đốc."""
+    office = cascade.office
+    scan = _api(office, "/deployments/name/" + urllib.parse.quote("Quét hạn/quet-han"))
+    anchor = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=15)
+    created = _post(
+        office,
+        "/deployments/",
+        {
+            "name": "quet-han-thu",
+            "flow_id": scan["flow_id"],
+            "entrypoint": scan["entrypoint"],
+            "path": scan["path"],
+            "pull_steps": scan["pull_steps"],
+            "work_pool_name": "chidao",
+            "parameter_openapi_schema": scan["parameter_openapi_schema"],
+            "enforce_parameter_schema": True,
+            "job_variables": {"env": {"CHIDAO_SIMULATED_NOW": "2024-05-21T07:30:00+07:00"}},
+            "schedules": [
+                {
+                    "schedule": {"interval": 86400, "anchor_date": anchor.isoformat()},
+                    "active": True,
+                }
+            ],
+        },
+    )
+    deadline = time.monotonic() + 180
+    run: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        found = _post(
+            office,
+            "/flow_runs/filter",
+            {"deployments": {"id": {"any_": [created["id"]]}}, "sort": "EXPECTED_START_TIME_ASC"},
+        )
+        run = found[0] if found else {}
+        if run.get("state_type") in ("COMPLETED", "FAILED", "CRASHED"):
+            break
+        time.sleep(2)
+    assert run.get("state_type") == "COMPLETED", run
+    assert run["auto_scheduled"]  # created by the scheduler, not by hand
+    started = dt.datetime.fromisoformat(run["start_time"])
+    assert started >= anchor - dt.timedelta(seconds=1)
+    store = Store.open(office.chidao_url)
+    with Session(store.engine) as session:
+        urging = session.exec(
+            select(LetterRecord).where(
+                LetterRecord.kind == "don_doc", LetterRecord.issued_on == dt.date(2024, 5, 21)
+            )
+        ).all()
+    assert urging and all(path_of_in(office, x).is_file() for x in urging)
+    sent = read(next(path_of_in(office, x) for x in urging if x.issuer_code == "qng.snv"))
+    assert sent.issuer == ["UBND TỈNH QUẢNG NGÃI", "SỞ NỘI VỤ"]
+
+
+def path_of_in(office: Office, letter: LetterRecord) -> Path:
+    return office.home / "documents" / letter.path
+
+
+def _post(office: Office, path: str, body: dict[str, Any]) -> Any:
+    request = urllib.request.Request(
+        f"{office.api_url}{path}",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        return json.load(answer)
 
 
 def _browser() -> WebDriver:
@@ -175,7 +291,7 @@ def test_the_prefect_ui_shows_the_vietnamese_form_and_the_status_board(
         form = _page_saying(driver, "Tệp mô tả văn bản (YAML)")
         for title in (
             "Nội dung văn bản",
-            "Phát hành ngay văn bản triển khai của cấp dưới",
+            "Phát hành ngay",
             "Hạn nội bộ sớm hơn (ngày làm việc)",
         ):
             assert title in form

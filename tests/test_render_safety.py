@@ -12,7 +12,8 @@ import yaml
 
 from chidao.cli import main
 from models.directive import Directive
-from renderer import render_directive, safe_filename
+from renderer import render_directive
+from renderer.package import safe_filename
 from renderer.templating import TEMPLATES
 from tests.conftest import EXAMPLES, docx_text
 

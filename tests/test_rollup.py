@@ -1,22 +1,27 @@
-"""A governing unit's report upward is drafted from its subordinates' reports: as soon as they
-are all in, or at its internal deadline with the missing ones named — and not before."""
+"""A governing unit's report upward is drafted from its own units' reports: as soon as they are
+all in, or at their internal deadline with the missing ones named — and not before. Released,
+it is the unit's report on the province's letter, so the two levels never disagree."""
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pendulum
 import pytest
 from sqlmodel import Session, select
 
+from chidao.cli import main
 from flows.cascade import issue_directive
 from flows.escalation import scan_deadlines
 from models import assignments
+from models.board import counts
 from models.calendar import ZONE
-from models.records import AssignmentRecord
+from models.documents import path_of
+from models.records import AssignmentRecord, LetterRecord, ReportRecord
+from models.states import LetterKind
 from models.store import Store
-from tests.conftest import EXAMPLES, docx_text
+from tests.conftest import EXAMPLES, Clock
+from tests.letters import Letter, read
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
 
@@ -45,46 +50,91 @@ def _offices(store: Store) -> list[str]:
 def _report(store: Store, unit: str, day: int) -> None:
     target = assignments.find(store, BINH_SON, unit, "1.")
     text = f"Báo cáo của {unit} về cải cách hành chính."
-    assignments.submit_report(
-        store, target, text, [], "test", pendulum.datetime(2024, 5, day, 9, tz=ZONE)
-    )
+    at = pendulum.datetime(2024, 5, day, 9, tz=ZONE)
+    assignments.submit_report(store, target, text, [], "test", at)
 
 
-def _rollup(paths: list[str]) -> Path | None:
-    found = [Path(p) for p in paths if "/bao-cao-len/" in p and p.endswith("/qng.binh-son.docx")]
-    return found[0] if found else None
+def _rollup(store: Store) -> LetterRecord | None:
+    with Session(store.engine) as session:
+        return session.exec(
+            select(LetterRecord).where(
+                LetterRecord.kind == LetterKind.ROLLUP,
+                LetterRecord.key == f"bao_cao_len:{BINH_SON}",
+            )
+        ).first()
 
 
-def test_nothing_is_drafted_while_reports_are_missing_before_the_deadline(store: Store) -> None:
+def _pass(clock: Clock, day: int) -> None:
+    clock(f"2024-05-{day:02d}T07:30")
+    scan_deadlines(as_of=dt.date(2024, 5, day))
+
+
+def test_nothing_is_drafted_while_reports_are_missing_before_the_deadline(
+    store: Store, clock: Clock
+) -> None:
+    clock("2024-05-15T10:00")
     for unit in _offices(store)[:5]:
         _report(store, unit, 15)
-    assert _rollup(scan_deadlines(as_of=dt.date(2024, 5, 16)).documents) is None
+    _pass(clock, 16)
+    assert _rollup(store) is None
 
 
-def test_the_report_upward_is_drafted_when_every_office_has_reported(store: Store) -> None:
+def test_the_report_upward_is_drafted_when_every_office_has_reported(
+    store: Store, clock: Clock
+) -> None:
+    clock("2024-05-15T10:00")
     offices = _offices(store)
     assert len(offices) == 12
     for unit in offices:
         _report(store, unit, 15)
-    path = _rollup(scan_deadlines(as_of=dt.date(2024, 5, 16)).documents)
-    assert path is not None
-    text = docx_text(path)
-    assert "ỦY BAN NHÂN DÂN HUYỆN BÌNH SƠN" in text and "BÁO CÁO" in text
-    assert "Kính gửi: Ủy ban nhân dân tỉnh Quảng Ngãi." in text
-    assert "12/12 cơ quan, đơn vị đã báo cáo." in text
-    assert "- Phòng Tư pháp: Báo cáo của qng.binh-son.ptp về cải cách hành chính." in text
-    assert "Không có: tất cả các cơ quan, đơn vị đã báo cáo." in text
+    _pass(clock, 16)
+    drafted = _rollup(store)
+    assert drafted is not None and drafted.state == "draft"
+    letter = read(path_of(drafted))
+    assert letter.issuer == ["ỦY BAN NHÂN DÂN", "HUYỆN BÌNH SƠN"]
+    assert letter.number == "Số: /BC-UBND"
+    assert letter.recipients == ["Sở Nội vụ"]  # whom item 2 of 2371 reports to
+    assert "12/12 cơ quan, đơn vị đã báo cáo (12 đúng hạn, 0 trễ hạn)" in letter.text
+    assert "- Phòng Tư pháp: Báo cáo của qng.binh-son.ptp về cải cách hành chính." in letter.body
+    assert letter.signature == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
+    assert letter.signer  # a deputy's name from the tree
 
 
-def test_at_the_internal_deadline_the_draft_names_the_gaps(store: Store) -> None:
+def _released(store: Store, clock: Clock) -> Letter:
+    clock("2024-05-17T09:00")
+    drafted = _rollup(store)
+    assert drafted is not None
+    assert main(["release", drafted.key, "--by", "Nguyễn Tường Duy"]) == 0
+    released = _rollup(store)
+    assert released is not None and released.state == "released"
+    return read(path_of(released))
+
+
+def test_at_the_internal_deadline_the_draft_names_the_gaps_and_its_release_is_the_report(
+    store: Store, clock: Clock
+) -> None:
+    clock("2024-05-16T10:00")
     offices = _offices(store)
     for unit in offices[:9]:
-        _report(store, unit, 15)
-    path = _rollup(scan_deadlines(as_of=dt.date(2024, 5, 17)).documents)
-    assert path is not None
-    text = docx_text(path)
-    assert "9/12 cơ quan, đơn vị đã báo cáo." in text
-    assert "CÁC ĐƠN VỊ CHƯA BÁO CÁO" in text and "(mục 1)." in text
-    before = Store.open().counts()
-    scan_deadlines(as_of=dt.date(2024, 5, 17))
-    assert Store.open().counts() == before  # the same draft again records nothing
+        _report(store, unit, 16)
+    _pass(clock, 17)
+    letter = read(path_of(_rollup(store)))  # type: ignore[arg-type]
+    assert "9/12 cơ quan, đơn vị đã báo cáo (9 đúng hạn, 0 trễ hạn)" in letter.text
+    gaps = next(p for p in letter.body if p.startswith("Các cơ quan, đơn vị chưa báo cáo:"))
+    assert gaps.count("(mục 1)") == 3
+    before = counts(Store.open())
+    _pass(clock, 17)
+    assert counts(Store.open()) == before  # the same draft again records nothing
+
+    released = _released(store, clock)
+    assert released.number == "Số: 02/BC-UBND"  # 01 was its letter passing 2371 down
+    assert released.place_date == "Bình Sơn, ngày 17 tháng 5 năm 2024"
+    # Released, it is Bình Sơn's report on item 2 of 2371, sent on 17/5 with itself attached.
+    target = assignments.find(store, "2371/UBND-TTHC", "qng.binh-son", "2.")
+    assert target.state == "reported"
+    with Session(store.engine) as session:
+        report = session.exec(
+            select(ReportRecord).where(ReportRecord.assignment_id == target.id)
+        ).one()
+    assert report.text.startswith("Báo cáo số 02/BC-UBND ngày 17/5/2024")
+    assert report.late is False

@@ -13,5 +13,5 @@ def test_the_migrations_build_exactly_the_schema_of_the_models(database: str) ->
     store = Store.open(database)
     with store.engine.connect() as connection:
         context = MigrationContext.configure(connection)
-        assert context.get_current_revision() == "0004"
+        assert context.get_current_revision() == "0005"
         assert compare_metadata(context, SQLModel.metadata) == []
