@@ -48,6 +48,7 @@ def _run(spec: Path, workdir: Path, prefect_home: Path) -> dict[str, float]:
     env = {
         **os.environ,
         "CHIDAO_HOME": str(workdir / "home"),
+        "CHIDAO_SIMULATED_NOW": "2024-05-13T08:00:00+07:00",  # the day 2371 is issued
         "PREFECT_HOME": str(prefect_home),
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",

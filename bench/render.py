@@ -23,7 +23,7 @@ import docx  # noqa: E402
 from docxtpl import DocxTemplate  # noqa: E402  (benchmark peer only)
 
 from models.directive import Directive  # noqa: E402
-from renderer import render_bytes, render_directive  # noqa: E402
+from renderer import render, render_directive  # noqa: E402
 
 SPEC = ROOT / "examples" / "quang-ngai-2268.yaml"
 
@@ -81,7 +81,7 @@ def main() -> None:
         out = Path(tmp)
         render_directive(directive, out / "warm-up.docx")
         ours = _timed(args.runs, lambda i: render_directive(directive, out / f"cv-{i}.docx"))
-        in_memory = _timed(args.runs, lambda i: render_bytes(directive))
+        in_memory = _timed(args.runs, lambda i: render(directive).data)
 
         tagged, context = _tagged(directive)
         template_path = render_directive(tagged, out / "template.docx")

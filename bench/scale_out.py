@@ -71,6 +71,9 @@ async def _run_all(runs: list[tuple[str, dict[str, object]]]) -> None:
                     pending.discard(run_id)
 
 
+CLOCK = "2024-05-06T08:00:00+07:00"  # the national letter's day: drafts released that day
+
+
 def _office_run(workers: int, spec: Path, batches: int, work: Path) -> dict[str, float]:
     import psycopg
 
@@ -79,6 +82,7 @@ def _office_run(workers: int, spec: Path, batches: int, work: Path) -> dict[str,
     suffix = uuid.uuid4().hex[:8]
     office = Office(
         home=work / f"office-{workers}",
+        extra_env={"CHIDAO_SIMULATED_NOW": CLOCK},
         prefect_database=f"chidao_bench_prefect_{suffix}",
         chidao_database=f"chidao_bench_{suffix}",
         port=4600 + workers,
@@ -93,11 +97,10 @@ def _office_run(workers: int, spec: Path, batches: int, work: Path) -> dict[str,
             asyncio.run(_run_all([("Phát hành chỉ đạo/phat-hanh", issue)]))
             drafted = time.perf_counter()
             keys = _province_drafts(office.chidao_url)
-            release = "Phát hành văn bản triển khai/phat-hanh-van-ban-trien-khai"
+            release = "Phát hành văn bản/phat-hanh-van-ban"
+            parameters = {"by": "bench", "auto_release": True}
             asyncio.run(
-                _run_all(
-                    [(release, {"refs": b, "auto_release": True}) for b in _split(keys, batches)]
-                )
+                _run_all([(release, {"refs": b, **parameters}) for b in _split(keys, batches)])
             )
             done = time.perf_counter()
             return {"issue": drafted - started, "release": done - drafted, "total": done - started}
@@ -120,14 +123,14 @@ def _child(command: list[str], env: dict[str, str]) -> dict[str, float]:
 
 def _embedded_child(spec: str, batches: int) -> None:
     """The same workload in one process on the embedded default; prints its times as JSON."""
-    from flows.cascade import issue_directive, release_directive
+    from flows.cascade import issue_directive, release_letters
     from models.store import database_url
 
     started = time.perf_counter()
     issue_directive(spec_path=spec, auto_release=False)
     drafted = time.perf_counter()
     for batch in _split(_province_drafts(database_url()), batches):
-        release_directive(refs=batch, auto_release=True)
+        release_letters(refs=batch, by="bench", auto_release=True)
     done = time.perf_counter()
     print(json.dumps({"issue": drafted - started, "release": done - drafted}))
 
@@ -136,6 +139,7 @@ def _embedded_run(spec: Path, batches: int, work: Path) -> dict[str, float]:
     env = {
         **os.environ,
         "CHIDAO_HOME": str(work / "embedded"),
+        "CHIDAO_SIMULATED_NOW": CLOCK,
         "PREFECT_HOME": str(work / "embedded-prefect"),
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",

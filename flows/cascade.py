@@ -235,6 +235,13 @@ def issue_directive(
     waits to be released (numbered) unless AUTO_RELEASE."""
     started = time.perf_counter()
     directive = _directive_from(spec_path, spec)
+    if directive.spec.number is not None and directive.spec.issued_on > clock.today():
+        raise InputError.one(
+            directive.source,
+            "issued_on",
+            directive.spec.issued_on.isoformat(),
+            f"văn bản đã có số nhưng ngày ban hành sau ngày hôm nay ({clock.today().isoformat()})",
+        )
     store = Store.open()
     store.sync_units(directive.org, actor())
     key = root_key(directive)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from models.files import write_atomic
+from models.files import sweep, write_atomic
 from models.records import LetterRecord
 from models.settings import settings
 
@@ -93,8 +93,14 @@ def put(letter: LetterRecord, data: bytes) -> Outcome:
         return Outcome()
     if state is OnDisk.EDITED:
         return Outcome(edited=[path_of(letter)])
-    write_atomic(path_of(letter), data)
+    _replace(letter, state, data)
     return Outcome(written=[path_of(letter)])
+
+
+def _replace(letter: LetterRecord, state: OnDisk, data: bytes) -> None:
+    if state is not OnDisk.AS_WRITTEN:  # perhaps a run killed while writing it: clear up
+        sweep(path_of(letter))
+    write_atomic(path_of(letter), data)
 
 
 def check(letter: LetterRecord) -> Outcome:
@@ -105,5 +111,5 @@ def check(letter: LetterRecord) -> Outcome:
         return Outcome(edited=[path_of(letter)])
     if state is OnDisk.AS_WRITTEN or letter.content is None:
         return Outcome()
-    write_atomic(path_of(letter), letter.content)
+    _replace(letter, state, letter.content)
     return Outcome(restored=[path_of(letter)])

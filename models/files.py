@@ -17,7 +17,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _sweep(path: Path) -> None:
+def sweep(path: Path) -> None:
     """Remove what writers of PATH killed mid-write left behind (their process is gone)."""
     for part in path.parent.glob(f".{path.name}.*.part"):
         pid = part.name.removeprefix(f".{path.name}.").split(".")[0]
@@ -27,9 +27,8 @@ def _sweep(path: Path) -> None:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write to a temporary file beside PATH (named after this process), then rename it over
-    PATH; leftovers of writers that were killed are swept away."""
+    PATH. A writer killed mid-write leaves its temporary file: see sweep()."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    _sweep(path)
     fd, tmp = tempfile.mkstemp(
         dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".part"
     )

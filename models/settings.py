@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field, ValidationError
@@ -45,7 +47,17 @@ class Settings(BaseSettings):
 
 
 def settings() -> Settings:
-    """The settings as the environment holds them now (tests and the demo change them)."""
+    """The settings as the environment holds them now (tests and the demo change them); read
+    again only when a CHIDAO_* variable changed, since reading costs milliseconds."""
+    return _settings(tuple(sorted((k, v) for k, v in os.environ.items() if _ours(k))))
+
+
+def _ours(variable: str) -> bool:
+    return variable.upper().startswith("CHIDAO_")
+
+
+@lru_cache(maxsize=16)
+def _settings(variables: tuple[tuple[str, str], ...]) -> Settings:
     try:
         return Settings()
     except ValidationError as exc:

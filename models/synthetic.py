@@ -54,7 +54,20 @@ def _staff(code: str, name: str, abbreviation: str, level: str, parent: str) -> 
 
 
 def _governing(unit: dict[str, Any], coordinator: str) -> dict[str, Any]:
-    return {**unit, "governs": True, "coordinator": coordinator}
+    return {**unit, "governs": True, "coordinator": coordinator, **_people(unit["code"])}
+
+
+_FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ")
+_GIVEN = ("An", "Bình", "Cường", "Dũng", "Giang", "Hải", "Hòa", "Lan", "Minh", "Nam", "Sơn")
+
+
+def _people(code: str) -> dict[str, Any]:
+    """Made-up names for a unit that signs letters: its head and one deputy."""
+    n = sum(map(ord, code))
+    return {
+        "head": f"{_FAMILY[n % 10]} Văn {_GIVEN[n % 11]}",
+        "deputies": [f"{_FAMILY[(n + 3) % 10]} Thị {_GIVEN[(n + 5) % 11]}"],
+    }
 
 
 def synthetic_org(shape: Shape) -> dict[str, Any]:
@@ -71,7 +84,7 @@ def synthetic_org(shape: Shape) -> dict[str, Any]:
             "place": "Hà Nội",
             "head_title": "Thủ tướng",
         },
-        _staff("vn.bnv", "Bộ Nội vụ", "BNV", "central", "vn"),
+        {**_staff("vn.bnv", "Bộ Nội vụ", "BNV", "central", "vn"), **_people("vn.bnv")},
     ]
     groups: list[dict[str, Any]] = [
         {
@@ -87,7 +100,7 @@ def synthetic_org(shape: Shape) -> dict[str, Any]:
         units.append(
             _governing(_committee(pc, f"tỉnh Mẫu {p:02d}", "province", "vn", place), f"{pc}.snv")
         )
-        units.append(_staff(f"{pc}.snv", "Sở Nội vụ", "SNV", "province", pc))
+        units.append({**_staff(f"{pc}.snv", "Sở Nội vụ", "SNV", "province", pc), **_people(pc)})
         units += [
             _staff(f"{pc}.s{d:02d}", f"Sở Mẫu {d:02d}", f"S{d:02d}", "province", pc)
             for d in range(2, shape.departments + 1)
@@ -126,7 +139,9 @@ def synthetic_org(shape: Shape) -> dict[str, Any]:
             dc = f"{pc}.h{d:02d}"
             name = f"huyện Mẫu {p:02d}-{d:02d}"
             units.append(_governing(_committee(dc, name, "district", pc, place), f"{dc}.pnv"))
-            units.append(_staff(f"{dc}.pnv", "Phòng Nội vụ", "NV", "district", dc))
+            units.append(
+                {**_staff(f"{dc}.pnv", "Phòng Nội vụ", "NV", "district", dc), **_people(dc + "n")}
+            )
             units += [
                 _staff(f"{dc}.p{o:02d}", f"Phòng Mẫu {o:02d}", f"P{o:02d}", "district", dc)
                 for o in range(2, shape.offices + 1)

@@ -94,7 +94,18 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]
     return code, out, err
 
 
-@pytest.mark.parametrize("example", sorted(p.stem for p in EXAMPLES.glob("*.yaml")))
+UNREAD_YET = pytest.mark.xfail(
+    strict=True, reason="the reader does not yet read leads written 'Các Sở: A, B, C' (issue 11)"
+)
+
+
+@pytest.mark.parametrize(
+    "example",
+    [
+        pytest.param(p.stem, marks=UNREAD_YET if p.stem == "quang-ngai-2025-512" else ())
+        for p in sorted(EXAMPLES.glob("*.yaml"))
+    ],
+)
 def test_a_letter_chidao_rendered_imports_back_to_an_equal_spec(
     example: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
