@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from models.errors import InputError
+from models.errors import InputError, ServiceError
 
 ROOT = Path(__file__).resolve().parent.parent
 POOL = "chidao"
@@ -145,11 +145,18 @@ class Running:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.server.poll() is not None:
-                raise RuntimeError(f"Máy chủ Prefect đã dừng khi khởi động; xem {self.logs}")
+                raise ServiceError.one(
+                    self.logs / "server.log", "máy chủ Prefect", None, "đã dừng khi khởi động"
+                )
             if _healthy(office.api_url, office.env().get("PREFECT_API_AUTH_STRING")):
                 return
             time.sleep(0.5)
-        raise RuntimeError(f"Máy chủ Prefect không sẵn sàng sau {timeout:.0f} giây")
+        raise ServiceError.one(
+            self.logs / "server.log",
+            "máy chủ Prefect",
+            None,
+            f"không sẵn sàng sau {timeout:.0f} giây",
+        )
 
     def deploy(self) -> None:
         """The process work pool and every deployment of prefect.yaml; safe to repeat."""
@@ -162,8 +169,11 @@ class Running:
                 [_prefect(), *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
             )
             if done.returncode != 0:
-                raise RuntimeError(
-                    f"Lệnh prefect {' '.join(args)} lỗi:\n{done.stdout}{done.stderr}"
+                raise ServiceError.one(
+                    "(prefect)",
+                    " ".join(args),
+                    done.stderr.strip()[-300:],
+                    "lệnh triển khai bị lỗi",
                 )
 
     def start_workers(self) -> None:

@@ -23,10 +23,10 @@ from prefect.cache_policies import NO_CACHE
 from prefect.client.orchestration import get_client
 
 from flows import letters
-from flows.context import actor
+from flows.context import actor, refusing
 from flows.forms import titled
 from models import board, clock
-from models.cascade import child_key, implementing_spec, root_key
+from models.cascade import child_key, implementing_spec, issuable, root_key
 from models.directive import Directive, DirectiveSpec
 from models.documents import Outcome
 from models.errors import InputError
@@ -76,6 +76,7 @@ def documents_dir(root: DirectiveRecord) -> Path:
     retries=2,  # a concurrent run may win a unique key first; the retry then finds it
     retry_delay_seconds=1,
 )
+@refusing
 def record_level(
     level: int, parents: Sequence[int], folder: str, auto_release: bool, lead_days: int
 ) -> tuple[list[int], Timings]:
@@ -110,6 +111,7 @@ def record_level(
 @task(
     name="Viết văn bản Word", task_run_name="Cấp {level}: viết văn bản Word", cache_policy=NO_CACHE
 )
+@refusing
 def write_documents(level: int, ids: Sequence[int]) -> tuple[Outcome, Timings]:
     """Write the level's letters not written yet (or redrafted since), and check the others'
     files against the bytes kept for them. Rendering is deterministic, so a rewrite after a
@@ -135,6 +137,7 @@ def board_key(key: str) -> str:
 @task(
     name="Bảng trạng thái", task_run_name="Bảng trạng thái {count} chỉ đạo", cache_policy=NO_CACHE
 )
+@refusing
 def publish_boards(ids: Sequence[int], count: int) -> Timings:
     """One table artifact per directive: its units × tasks × state."""
     started = time.perf_counter()
@@ -218,6 +221,7 @@ def run_cascade(
 
 
 @flow(name="Phát hành chỉ đạo", log_prints=False)
+@refusing
 def issue_directive(
     spec_path: str | None = titled(None, "Tệp mô tả văn bản (YAML)", "Đường dẫn tới tệp YAML"),
     spec: DirectiveSpec | None = titled(None, "Nội dung văn bản", "Thay cho tệp YAML"),
@@ -234,14 +238,7 @@ def issue_directive(
     letter that carries its number (received, or numbered by hand) is issued as it is; a draft
     waits to be released (numbered) unless AUTO_RELEASE."""
     started = time.perf_counter()
-    directive = _directive_from(spec_path, spec)
-    if directive.spec.number is not None and directive.spec.issued_on > clock.today():
-        raise InputError.one(
-            directive.source,
-            "issued_on",
-            directive.spec.issued_on.isoformat(),
-            f"văn bản đã có số nhưng ngày ban hành sau ngày hôm nay ({clock.today().isoformat()})",
-        )
+    directive = issuable(_directive_from(spec_path, spec), clock.today())
     store = Store.open()
     store.sync_units(directive.org, actor())
     key = root_key(directive)
@@ -263,6 +260,7 @@ def issue_directive(
 
 
 @flow(name="Phát hành văn bản")
+@refusing
 def release_letters(
     refs: list[str] = titled(..., "Mã hoặc số hiệu các văn bản dự thảo"),
     by: str = titled(..., "Người phát hành", "Họ tên người cho phát hành (ghi vào sổ)"),

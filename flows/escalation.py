@@ -11,11 +11,10 @@ from prefect.cache_policies import NO_CACHE
 from sqlmodel import col, select
 
 from flows import letters
-from flows.context import actor
+from flows.context import actor, refusing
 from flows.forms import titled
 from models import clock, escalation, rollup
 from models.documents import Outcome, path_of
-from models.errors import InputError
 from models.letters import claimed, folder_of, letter_key, letter_path
 from models.records import LetterRecord, insert_ignoring
 from models.states import LetterKind, LetterState
@@ -36,11 +35,13 @@ class ScanResult:
 
 
 @task(name="Nhận các bậc đôn đốc", cache_policy=NO_CACHE)
+@refusing
 def take_rungs(day: dt.date) -> dict[str, int]:
     return escalation.claim(Store.open(), day, actor())
 
 
 @task(name="Viết công văn đôn đốc và báo cáo", cache_policy=NO_CACHE)
+@refusing
 def write_notices() -> tuple[list[int], Outcome]:
     """Every công văn đôn đốc and escalation report still owed — claimed by this pass or by an
     earlier one that did not finish — drafted from all the rungs linked to it."""
@@ -51,6 +52,7 @@ def write_notices() -> tuple[list[int], Outcome]:
 
 
 @task(name="Soạn báo cáo lên cấp trên", cache_policy=NO_CACHE)
+@refusing
 def draft_rollups(day: dt.date) -> tuple[list[int], Outcome]:
     """Each governing unit's report upward, from its own units' reports (gaps named), as of
     DAY; a draft is never moved back in time, and a released report is never redrafted."""
@@ -78,20 +80,8 @@ def draft_rollups(day: dt.date) -> tuple[list[int], Outcome]:
     return [x.id for x in due if x.id is not None], letters.write(store, due)
 
 
-def check_day(day: dt.date) -> None:
-    """A pass is for today or a day gone by: a date ahead (a typo like 2042) would spend rungs
-    whose letters nobody could send."""
-    today = clock.today()
-    if day > today:
-        raise InputError.one(
-            "(tham số)",
-            "as_of",
-            day.isoformat(),
-            f"ngày quét sau ngày hôm nay ({today.isoformat()}); chỉ quét hôm nay hoặc ngày đã qua",
-        )
-
-
 @flow(name="Quét hạn")
+@refusing
 def scan_deadlines(
     as_of: dt.date | None = titled(None, "Ngày quét", "Mặc định: hôm nay (giờ Việt Nam)"),
     auto_release: bool = titled(
@@ -103,7 +93,7 @@ def scan_deadlines(
     weekend, Tết), the weekday schedule still fires and the pass does nothing."""
     logger = get_run_logger()
     day = as_of or clock.today()
-    check_day(day)
+    clock.not_ahead(day, "as_of")
     store = Store.open()
     if not store.calendar.is_working_day(day):
         logger.info("Ngày %s là ngày nghỉ: không quét hạn.", short_date(day))

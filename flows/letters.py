@@ -15,7 +15,7 @@ from models import clock, escalation, results, rollup, synthesis
 from models.assignments import find, submit_report
 from models.directive import Directive, Ladder
 from models.documents import Outcome, check, put, sha256
-from models.errors import InputError
+from models.errors import StateError
 from models.evidence import Evidence
 from models.followups import escalation_report, urging_letter
 from models.letters import LetterDraft, find_letters, take_number
@@ -248,7 +248,7 @@ def release_follow_up(store: Store, letter: LetterRecord, by: str) -> LetterReco
         number = take_number(session, current.issuer_code, today.year)
         made = draft(store, current, today, number)
         if made is None:
-            raise InputError.one(
+            raise StateError.one(
                 "(dòng lệnh)",
                 "REF",
                 current.key,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from prefect import flow
 
-from flows.context import actor
+from flows.context import actor, refusing
 from flows.forms import titled
 from models import assignments
 from models.evidence import read_evidence
@@ -14,6 +14,7 @@ from models.store import Store
 
 
 @flow(name="Nộp báo cáo")
+@refusing
 def submit_report(
     ref: str = titled(..., "Mã hoặc số hiệu văn bản chỉ đạo"),
     unit: str = titled(..., "Mã đơn vị báo cáo"),

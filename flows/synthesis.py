@@ -8,7 +8,8 @@ from prefect import flow
 from sqlmodel import select
 
 from flows import letters
-from flows.escalation import AUTO, check_day
+from flows.context import refusing
+from flows.escalation import AUTO
 from flows.forms import titled
 from models import clock
 from models.documents import path_of
@@ -19,6 +20,7 @@ from models.store import Store
 
 
 @flow(name="Tổng hợp báo cáo")
+@refusing
 def synthesize(
     ref: str = titled(..., "Mã hoặc số hiệu văn bản chỉ đạo"),
     as_of: dt.date | None = titled(None, "Tổng hợp đến ngày", "Mặc định: hôm nay"),
@@ -27,7 +29,7 @@ def synthesize(
     """Draft (or redraft) the báo cáo tổng hợp of directive REF as of the end of AS_OF;
     returns the document's path. A released synthesis is never redrafted."""
     day = as_of or clock.today()
-    check_day(day)
+    clock.not_ahead(day, "as_of")
     store = Store.open()
     record = store.lookup(ref)
     issuer = store.org(record).units[record.issuer_code]

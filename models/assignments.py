@@ -6,15 +6,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import pendulum
 from sqlmodel import Session, col, select, update
 
 from models import clock
 from models.calendar import ZONE, end_of_day
-from models.errors import InputError
+from models.errors import InputError, StateError
 from models.evidence import Evidence, evidence_path
 from models.files import write_atomic
+from models.limits import FIRST_YEAR, LAST_YEAR
 from models.records import (
     AssignmentRecord,
     EvidenceRecord,
@@ -97,7 +99,7 @@ def _transition(
     if result.rowcount != 1:
         current = session.get(AssignmentRecord, target.id)
         state = AssignmentState(current.state).label if current else "?"
-        raise InputError.one(
+        raise StateError.one(
             "(cơ sở dữ liệu)",
             "trạng thái",
             state,
@@ -113,19 +115,42 @@ def submit_report(
     actor: str,
     at: pendulum.DateTime | None = None,
 ) -> bool:
-    """Record UNIT's report; returns whether it came late. Evidence files are stored first
-    (by content hash, so a re-sent file is one file), then the report in one transaction."""
+    """Record UNIT's report; returns whether it came late. The evidence files are stored (by
+    content hash, so a re-sent file is one file) inside the report's transaction, once the
+    report is accepted: a refused report leaves no file behind, and a failed one removes the
+    files it added."""
     if not text.strip():
         raise InputError.one("(dòng lệnh)", "--text", text, "nội dung báo cáo không được để trống")
     submitted = _moment(target, at)
     late = target.due_on is not None and submitted >= end_of_day(target.due_on)
+    added: list[Path] = []
+    try:
+        _record_report(store, target, text, evidence, actor, submitted, late, added)
+    except BaseException:
+        for path in added:
+            path.unlink(missing_ok=True)
+        raise
+    return late
+
+
+def _record_report(
+    store: Store,
+    target: AssignmentRef,
+    text: str,
+    evidence: Sequence[Evidence],
+    actor: str,
+    submitted: pendulum.DateTime,
+    late: bool,
+    added: list[Path],
+) -> None:
     folder = home() / "evidence"
-    for item in evidence:
-        path = evidence_path(folder, item)
-        if not path.is_file():  # stored by content: the same bytes are kept once
-            write_atomic(path, item.data)
     with store.session() as session:
         _transition(session, target, (ASSIGNED, RETURNED), REPORTED)
+        for item in evidence:
+            path = evidence_path(folder, item)
+            if not path.is_file():  # stored by content: the same bytes are kept once
+                write_atomic(path, item.data)
+                added.append(path)
         report = ReportRecord(
             assignment_id=target.id, text=text, submitted_at=submitted, late=late, actor=actor
         )
@@ -144,7 +169,6 @@ def submit_report(
             for e in unique
         )
         store.audit(session, actor, "assignment.reported", "assignment", [_key(target)])
-    return late
 
 
 def _moment(target: AssignmentRef, at: pendulum.DateTime | None) -> pendulum.DateTime:
@@ -190,6 +214,9 @@ def extend(store: Store, target: AssignmentRef, until: dt.date, reason: str, act
     """Extend the deadline (gia hạn) of work still owed; the new due day must be later."""
     if not reason.strip():
         raise InputError.one("(dòng lệnh)", "--reason", reason, "gia hạn phải ghi rõ lý do")
+    if not FIRST_YEAR <= until.year <= LAST_YEAR:
+        message = f"năm phải từ {FIRST_YEAR} đến {LAST_YEAR}"
+        raise InputError.one("(dòng lệnh)", "--until", until.isoformat(), message)
     if target.due_on is not None and until <= target.due_on:
         message = f"hạn mới phải sau hạn hiện tại ({target.due_on.isoformat()})"
         raise InputError.one("(dòng lệnh)", "--until", until.isoformat(), message)
@@ -205,7 +232,7 @@ def extend(store: Store, target: AssignmentRef, until: dt.date, reason: str, act
         )
         if result.rowcount != 1:
             message = "chỉ gia hạn được việc chưa báo cáo, và hạn vừa bị thay đổi bởi người khác"
-            raise InputError.one("(cơ sở dữ liệu)", "trạng thái", target.state, message)
+            raise StateError.one("(cơ sở dữ liệu)", "trạng thái", target.state, message)
         session.add(
             ExtensionRecord(
                 assignment_id=target.id,

@@ -23,6 +23,7 @@ from models.directive import (
     Reference,
     Task,
 )
+from models.errors import InputError
 from models.org import Unit
 from models.signing import signer_for
 from models.states import LetterKind
@@ -39,6 +40,19 @@ def root_key(directive: Directive) -> str:
     spec = directive.spec
     number = str(spec.number) if spec.number else "du-thao-" + _short_hash(spec.subject)
     return f"{directive.issuer.code}:{number}/{directive.symbol}:{spec.issued_on.isoformat()}"
+
+
+def issuable(directive: Directive, today: dt.date) -> Directive:
+    """A letter that carries its number has been signed: it cannot be dated after TODAY."""
+    spec = directive.spec
+    if spec.number is not None and spec.issued_on > today:
+        raise InputError.one(
+            directive.source,
+            "issued_on",
+            spec.issued_on.isoformat(),
+            f"văn bản đã có số nhưng ngày ban hành sau ngày hôm nay ({today.isoformat()})",
+        )
+    return directive
 
 
 def child_key(parent_key: str, unit: Unit) -> str:

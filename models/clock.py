@@ -8,6 +8,7 @@ import datetime as dt
 import pendulum
 
 from models.calendar import ZONE
+from models.errors import InputError
 from models.settings import settings
 
 
@@ -28,3 +29,16 @@ def today() -> dt.date:
 
 def simulated() -> bool:
     return settings().simulated_now is not None
+
+
+def not_ahead(day: dt.date, field: str) -> dt.date:
+    """DAY, if it is today or a day gone by: a pass or a synthesis for a day ahead (a typo like
+    2042) would spend rungs and write letters nobody could send."""
+    if day > today():
+        raise InputError.one(
+            "(tham số)",
+            field,
+            day.isoformat(),
+            f"ngày sau ngày hôm nay ({today().isoformat()}); chỉ dùng hôm nay hoặc ngày đã qua",
+        )
+    return day

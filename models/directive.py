@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 
 import pendulum
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -24,12 +25,31 @@ from pydantic import (
 
 from models.calendar import WorkingCalendar, end_of_day
 from models.errors import InputError, Problem, field_path
+from models.limits import FIRST_YEAR, LAST_YEAR, MAX_DEPTH, MAX_WORKING_DAYS
 from models.org import Abbreviation, Code, OrgTree, Text, Unit
 from models.validation import validate
 from models.vntext import long_date, month_year, short_date
 from models.yamlfile import load_yaml
 
-YearMonth = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+
+def _office_year(day: dt.date) -> dt.date:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(f"năm phải từ {FIRST_YEAR} đến {LAST_YEAR}")
+    return day
+
+
+def _office_month(month: str) -> str:
+    _office_year(dt.date(int(month[:4]), 1, 1))
+    return month
+
+
+# Dates an office can mean; a year like 9999 would overflow every later computation.
+OfficeDate = Annotated[dt.date, AfterValidator(_office_year)]
+YearMonth = Annotated[
+    str,
+    StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$"),
+    AfterValidator(_office_month),
+]
 
 
 def _as_list(value: object) -> object:
@@ -82,12 +102,12 @@ class Ladder(_Strict):
 class Deadline(_Strict):
     """A deadline (thời hạn), in exactly one of the forms documents use."""
 
-    before: dt.date | None = Field(None, title="Trước ngày", description="trước ngày …")
-    latest: dt.date | None = Field(
+    before: OfficeDate | None = Field(None, title="Trước ngày", description="trước ngày …")
+    latest: OfficeDate | None = Field(
         None, title="Chậm nhất đến ngày", description="chậm nhất đến ngày …"
     )
     month: YearMonth | None = Field(None, title="Trong tháng", description="YYYY-MM")
-    working_days: PositiveInt | None = Field(
+    working_days: Annotated[int, Field(gt=0, le=MAX_WORKING_DAYS)] | None = Field(
         None, title="Số ngày làm việc", description="… ngày làm việc kể từ ngày ký"
     )
 
@@ -143,8 +163,8 @@ class Deadline(_Strict):
 class Period(_Strict):
     """A reporting period (kỳ báo cáo): 'từ ngày … đến ngày …'. Not a deadline."""
 
-    start: dt.date = Field(title="Từ ngày")
-    end: dt.date = Field(title="Đến ngày")
+    start: OfficeDate = Field(title="Từ ngày")
+    end: OfficeDate = Field(title="Đến ngày")
 
     @model_validator(mode="after")
     def _ordered(self) -> Period:
@@ -208,7 +228,7 @@ class Reference(_Strict):
 
     kind: Text = Field(title="Loại văn bản")
     number: Text = Field(title="Số, ký hiệu")
-    date: dt.date = Field(title="Ngày ban hành")
+    date: OfficeDate = Field(title="Ngày ban hành")
     issuer: Text = Field(title="Cơ quan ban hành")
     subject: Text | None = Field(None, title="Trích yếu")
 
@@ -270,8 +290,32 @@ class Section(_Strict):
     sections: list[Section] = Field(default_factory=list, title="Phần con")
 
 
+def _too_deep(node: object, key: str, depth: int = 1) -> str | None:
+    """Where NODE's KEY lists (items in items, sections in sections) go deeper than allowed."""
+    if not isinstance(node, dict) or not isinstance(node.get(key), list):
+        return None
+    for n, child in enumerate(node[key], start=1):
+        here = f"{key}[{n}]"
+        if depth > MAX_DEPTH:
+            return here
+        deeper = _too_deep(child, key, depth + 1)
+        if deeper is not None:
+            return f"{here}.{deeper}"
+    return None
+
+
 class DirectiveSpec(_Strict):
     """The directive as its author writes it (YAML); dates are ISO 8601."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bounded_depth(cls, data: object) -> object:
+        # Checked on the raw data, before a thousand nested levels reach anything recursive.
+        for key in ("items", "sections"):
+            where = _too_deep(data, key)
+            if where is not None:
+                raise ValueError(f"lồng quá {MAX_DEPTH} cấp (tại {where})")
+        return data
 
     org: Text = Field(title="Tệp cây tổ chức", description="đường dẫn, tính từ tệp mô tả")
     kind: DocumentKind = Field(title="Loại văn bản")
@@ -282,7 +326,7 @@ class DirectiveSpec(_Strict):
     number: PositiveInt | None = Field(
         None, title="Số văn bản", description="để trống khi là dự thảo"
     )
-    issued_on: dt.date = Field(title="Ngày ban hành", description="ngày dự kiến nếu là dự thảo")
+    issued_on: OfficeDate = Field(title="Ngày ban hành", description="ngày dự kiến nếu là dự thảo")
     subject: Text = Field(title="Trích yếu")
     basis: list[Reference] = Field(default_factory=list, title="Căn cứ")
     recipients: list[Annotated[RecipientLine, BeforeValidator(_as_line)]] = Field(

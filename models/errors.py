@@ -1,11 +1,17 @@
-"""User-input errors, worded in Vietnamese for the coordinator who has to fix the file."""
+"""Errors a user can act on, worded in Vietnamese, each kind with its exit code:
+
+- InputError (2): a file, a field or an argument is wrong — fix it and run again;
+- StateError (3): not possible now (a report already accepted, a draft with nothing to say);
+- FaultError (4): the machine — disk full, read-only folder, database unreadable or gone;
+- ServiceError (5): the office's Prefect server or workers."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 
 @dataclass(frozen=True)
@@ -19,25 +25,60 @@ class Problem:
 
     def __str__(self) -> str:
         shown = _show(self.value)
+        if self.file.startswith("("):  # not a file: the command line, the database …
+            where = self.file.strip("()")
+            return (
+                f"{where[:1].upper()}{where[1:]}, «{self.field}», giá trị {shown}: {self.message}"
+            )
         return f"Tệp {self.file}, trường «{self.field}», giá trị {shown}: {self.message}"
 
 
-class InputError(Exception):
-    """Raised when a spec, tree or template cannot be used; carries every problem found."""
+class ChidaoError(Exception):
+    """Carries every problem found; the command prints them and exits with EXIT_CODE."""
+
+    exit_code = 1
 
     def __init__(self, problems: Iterable[Problem]):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
     @classmethod
-    def one(cls, file: str | Path, field: str, value: Any, message: str) -> InputError:
+    def one(cls, file: str | Path, field: str, value: Any, message: str) -> Self:
         return cls([Problem(str(file), field, value, message)])
+
+
+class InputError(ChidaoError):
+    """A spec, tree, template, letter or argument cannot be used as it is."""
+
+    exit_code = 2
+
+
+class StateError(ChidaoError):
+    """What was asked is not possible in the records' present state."""
+
+    exit_code = 3
+
+
+class FaultError(ChidaoError):
+    """The machine failed chidao: disk, permissions, the database."""
+
+    exit_code = 4
+
+
+class ServiceError(ChidaoError):
+    """The office's Prefect server or workers are not doing their part."""
+
+    exit_code = 5
 
 
 def _show(value: Any) -> str:
     if value is None:
         return "(trống)"
     text = value if isinstance(value, str) else repr(value)
+    # A control character would act on the terminal instead of being seen.
+    text = "".join(
+        f"\\u{ord(c):04x}" if unicodedata.category(c) == "Cc" and c != " " else c for c in text
+    )
     if len(text) > 80:
         text = text[:77] + "..."
     return f"«{text}»"

@@ -3,25 +3,28 @@
 from __future__ import annotations
 
 import hashlib
-import mimetypes
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 from models.errors import InputError
+from models.limits import MAX_EVIDENCE_BYTES
 
-MAX_BYTES = 20 * 1024 * 1024
-ALLOWED = {
-    ".pdf",
-    ".doc",
-    ".docx",
-    ".odt",
-    ".xls",
-    ".xlsx",
-    ".ods",
-    ".jpg",
-    ".jpeg",
-    ".png",
-    ".zip",
+# What each accepted kind of file starts with: its type is told by its content, not its name.
+_ZIP = (b"PK\x03\x04", b"PK\x05\x06")
+_OLE = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)
+KINDS = {
+    ".pdf": ("application/pdf", (b"%PDF-",)),
+    ".doc": ("application/msword", _OLE),
+    ".xls": ("application/vnd.ms-excel", _OLE),
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", _ZIP),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _ZIP),
+    ".odt": ("application/vnd.oasis.opendocument.text", _ZIP),
+    ".ods": ("application/vnd.oasis.opendocument.spreadsheet", _ZIP),
+    ".zip": ("application/zip", _ZIP),
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
 }
 
 
@@ -35,26 +38,49 @@ class Evidence:
 
 
 def read_evidence(path: Path, field: str) -> Evidence:
-    """Read and check one file; problems name the file and the command-line field."""
-    suffix = path.suffix.lower()
-    if suffix not in ALLOWED:
-        allowed = ", ".join(sorted(ALLOWED))
-        raise InputError.one(
-            path, field, path.name, f"loại tệp không được nhận; chỉ nhận {allowed}"
-        )
+    """Read and check one file given by path: a regular file (not a link, not a folder)."""
     try:
-        size = path.stat().st_size
+        info = path.lstat()
     except FileNotFoundError:
         raise InputError.one(path, field, str(path), "không tìm thấy tệp kiểm chứng") from None
-    if size > MAX_BYTES:
-        raise InputError.one(
-            path, field, f"{size} byte", f"tệp quá lớn; tối đa {MAX_BYTES // 1024 // 1024} MB"
-        )
+    except OSError as exc:
+        raise InputError.one(path, field, str(path), f"không đọc được ({exc.strerror})") from None
+    if stat.S_ISLNK(info.st_mode):
+        raise InputError.one(path, field, str(path), "là liên kết (symlink): hãy gửi chính tệp")
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError.one(path, field, str(path), "không phải là một tệp (là thư mục?)")
+    _check_size(path.name, info.st_size, field, path)
+    with path.open("rb") as handle:  # never more than the limit, whatever the file grew to
+        data = handle.read(MAX_EVIDENCE_BYTES + 1)
+    return evidence_of(path.name, data, field, path)
+
+
+def _check_size(name: str, size: int, field: str, where: Path | str) -> None:
+    if size > MAX_EVIDENCE_BYTES:
+        limit = MAX_EVIDENCE_BYTES // 1024 // 1024
+        raise InputError.one(where, field, f"{size} byte", f"tệp quá lớn; tối đa {limit} MB")
     if size == 0:
-        raise InputError.one(path, field, "0 byte", "tệp rỗng")
-    data = path.read_bytes()
-    content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return Evidence(hashlib.sha256(data).hexdigest(), path.name, size, content_type, data)
+        raise InputError.one(where, field, "0 byte", "tệp rỗng")
+
+
+def evidence_of(name: str, data: bytes, field: str, where: Path | str) -> Evidence:
+    """Check an evidence file's name, size and content (uploaded or read from disk)."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in KINDS:
+        allowed = ", ".join(sorted(KINDS))
+        raise InputError.one(where, field, name, f"loại tệp không được nhận; chỉ nhận {allowed}")
+    _check_size(name, len(data), field, where)
+    content_type, starts = KINDS[suffix]
+    if not data.startswith(starts):
+        raise InputError.one(
+            where,
+            field,
+            name,
+            f"nội dung tệp không phải {suffix} như tên tệp (đã kiểm tra nội dung)",
+        )
+    return Evidence(
+        hashlib.sha256(data).hexdigest(), Path(name).name, len(data), content_type, data
+    )
 
 
 def evidence_path(folder: Path, evidence: Evidence) -> Path:

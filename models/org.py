@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Iterator
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from models.errors import InputError, Problem
 from models.states import LetterKind
@@ -17,7 +25,20 @@ from models.validation import validate
 from models.yamlfile import load_yaml
 
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def _printable(text: str) -> str:
+    """Control characters (a bell, an escape, a NUL pasted from somewhere) cannot go into a
+    document: refused here, naming the field, before anything is written."""
+    bad = next((c for c in text if unicodedata.category(c) == "Cc" and c not in "\n\t"), None)
+    if bad is not None:
+        raise ValueError(f"chứa ký tự điều khiển U+{ord(bad):04X}, không in được trong văn bản")
+    return text
+
+
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_printable)
+]
 Abbreviation = Annotated[str, StringConstraints(pattern=r"^[A-ZĐ0-9&]{1,12}$")]
 
 

@@ -60,6 +60,8 @@ def problems_of(exc: ValidationError, file: str) -> list[Problem]:
             message = _MESSAGES.get(kind, f"giá trị không hợp lệ ({kind})")
         loc = [p for p in err["loc"] if not _is_union_tag(p)]
         value = None if kind == "missing" else err.get("input")
+        if isinstance(value, dict | list) and len(repr(value)) > 80:
+            value = "(…)"  # a whole part of the file: the field says where
         out.append(Problem(file, field_path(loc), value, message))
     return out
 

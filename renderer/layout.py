@@ -38,7 +38,8 @@ class Look:
     before: int = 0
     after: int = 0
     line: int = 240
-    rule: int | None = None  # a short rule under it, centred in a column this wide (twips)
+    rule: int | None = None  # a rule under it, centred in a column this wide (twips) …
+    rule_share: float = 0.4  # … this share of the text's width long
     page_break: bool = False
     keep_next: bool = False
 
@@ -81,7 +82,10 @@ LOOKS: dict[str, Look] = {
     "number": Look(size=13, align="center", before=60),
     "subject": Look(size=12, align="center", before=40),
     "nation": Look(size=12, bold=True, align="center"),
-    "motto": Look(size=13, bold=True, align="center", after=40, rule=HEADER_COLUMNS[1]),
+    # ND 30: the motto's rule is as long as the motto; the others a third to a half of the line.
+    "motto": Look(
+        size=13, bold=True, align="center", after=40, rule=HEADER_COLUMNS[1], rule_share=1.0
+    ),
     "place-date": Look(size=14, italic=True, align="center", before=60),
     "title": Look(size=14, bold=True, align="center", before=360),
     "title-subject": Look(size=14, bold=True, align="center", rule=TEXT_WIDTH),
@@ -127,7 +131,6 @@ def runs(el: etree._Element, look: Look, bold: bool = False, italic: bool = Fals
 # Widths of Times New Roman glyphs in ems, near enough to size a rule: capitals, lower case,
 # digits and spaces.
 _EM = {"upper": 0.70, "lower": 0.47, "digit": 0.50, "space": 0.25}
-RULE_SHARE = 0.4  # ND 30: the rule is about a third to a half of the line above it
 _RULE_GAP = 60  # twips between the text's descenders and the rule
 
 
@@ -172,7 +175,7 @@ def paragraph(el: etree._Element | None, role: str) -> str:
     rule = ""
     if look.rule and el is not None:
         widest = max(text_width(line, look.size) for line in _lines(el))
-        rule = _rule(round(RULE_SHARE * min(widest, look.rule)), look.rule)
+        rule = _rule(round(look.rule_share * min(widest, look.rule)), look.rule)
     return f"<w:p>{look.ppr}{content}</w:p>{rule}"
 
 
