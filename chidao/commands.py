@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlmodel import Session
 
-from chidao.status import status_text
+from chidao.status import status_text, table_text
 from models import assignments, clock
 from models.calendar import ZONE, WorkingCalendar
 from models.cascade import issuable
@@ -115,7 +115,11 @@ def embedded_prefect() -> None:
 
 def issue(args: argparse.Namespace) -> int:
     _within(args.lead_days, "--lead-days", 0, MAX_LEAD_DAYS)
-    issuable(Directive.load(args.spec), clock.today())  # refuse bad input before Prefect starts
+    directive = issuable(Directive.load(args.spec), clock.today())  # before Prefect starts
+    # The files forms may name are confined to the office's folders; a command line reads
+    # what its user names.
+    named = [args.spec.resolve().parent, Path(directive.org.source).resolve().parent]
+    os.environ["CHIDAO_FILES"] = os.pathsep.join(str(p) for p in [*settings().readable(), *named])
     embedded_prefect()
     from flows.cascade import issue_directive
 
@@ -155,16 +159,10 @@ def drafts(args: argparse.Namespace) -> int:
     if not drafts:
         print("Không có văn bản dự thảo nào chờ phát hành.")
         return 0
-    table = Table("Mã văn bản", "Loại", "Cơ quan ban hành", "Trích yếu", "Tệp", box=None)
-    for letter in drafts:
-        table.add_row(
-            letter.key,
-            LetterKind(letter.kind).label,
-            letter.issuer_code,
-            letter.subject,
-            str(path_of(letter)),
-        )
-    Console(width=200).print(table)
+    rows = [
+        [x.key, LetterKind(x.kind).label, x.issuer_code, x.subject, str(path_of(x))] for x in drafts
+    ]
+    print(table_text(["Mã văn bản", "Loại", "Cơ quan ban hành", "Trích yếu", "Tệp"], rows))
     print(f"{len(drafts)} văn bản chờ phát hành: chidao release MÃ-VĂN-BẢN …")
     return 0
 

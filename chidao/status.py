@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+import io
+import shutil
+import sys
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
 from models import board
 from models.records import DirectiveRecord
 from models.states import LetterState
@@ -10,13 +18,16 @@ from models.store import Store
 _LEVELS = {0: "Văn bản gốc", 1: "Cấp dưới trực tiếp", 2: "Cấp dưới nữa"}
 
 
-def _table(header: list[str], rows: list[list[str]]) -> str:
-    widths = [max(len(c) for c in column) for column in zip(header, *rows, strict=True)]
-    lines = [
-        " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in [header, *rows]
-    ]
-    lines.insert(1, "-+-".join("-" * w for w in widths))
-    return "\n".join(line.rstrip() for line in lines)
+def table_text(header: list[str], rows: list[list[str]], title: str | None = None) -> str:
+    """A table as text (rich): as wide as the terminal; unwrapped when written to a file or a
+    pipe, so each row stays on one line for whoever reads it there."""
+    table = Table(*header, title=title, box=box.SIMPLE_HEAD, title_justify="left")
+    for row in rows:
+        table.add_row(*row)
+    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 1000
+    console = Console(width=width, file=io.StringIO())
+    console.print(table)
+    return "\n".join(line.rstrip() for line in console.file.getvalue().splitlines())  # type: ignore[attr-defined]
 
 
 def status_text(store: Store, record: DirectiveRecord, show_board: bool = True) -> str:
@@ -33,14 +44,14 @@ def status_text(store: Store, record: DirectiveRecord, show_board: bool = True) 
         ]
         for depth, n, released, a in summary
     ]
-    out += [_table(["Cấp", "Số văn bản", "Đang chờ phát hành", "Số việc đã giao"], rows), ""]
+    out += [table_text(["Cấp", "Số văn bản", "Đang chờ phát hành", "Số việc đã giao"], rows), ""]
     if not show_board:
         return "\n".join(out).rstrip()
     labels, units = board.board(store, record.id)
     if units:
         header = ["Đơn vị", *[f"Mục {x}" for x in labels]]
         out.append(
-            _table(header, [[r.unit, *[r.states.get(x, "") for x in labels]] for r in units])
+            table_text(header, [[r.unit, *[r.states.get(x, "") for x in labels]] for r in units])
         )
     else:
         out.append("Chưa giao việc cho đơn vị nào (văn bản còn là dự thảo).")

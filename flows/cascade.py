@@ -27,6 +27,7 @@ from flows.context import actor, refusing
 from flows.forms import titled
 from models import board, clock
 from models.cascade import child_key, implementing_spec, issuable, root_key
+from models.confine import confined
 from models.directive import Directive, DirectiveSpec
 from models.documents import Outcome
 from models.errors import InputError
@@ -36,6 +37,7 @@ from models.records import DirectiveRecord
 from models.settings import settings
 from models.states import LetterState
 from models.store import NewDirective, Store, spec_sha256
+from models.yamlfile import load_yaml
 from renderer import wording
 
 # Prefect's SQLite server serialises writes; more concurrency only adds 'database is locked'.
@@ -288,7 +290,19 @@ def _directive_from(spec_path: str | None, spec: DirectiveSpec | None) -> Direct
         raise InputError.one(
             "(tham số)", "spec_path / spec", None, "hãy cho đúng một trong: tệp YAML hoặc nội dung"
         )
-    if spec_path is not None:
-        return Directive.load(Path(spec_path))
-    assert spec is not None
-    return Directive(spec, OrgTree.load(Path(spec.org)), "biểu mẫu Prefect")
+    try:
+        if spec_path is not None:
+            path = confined(spec_path, "spec_path")
+            return Directive.load(path, confined(str(path.parent / _org_of(path)), "org"))
+        assert spec is not None
+        return Directive(spec, OrgTree.load(confined(spec.org, "spec.org")), "biểu mẫu Prefect")
+    except InputError as error:
+        raise error.without_values() from None  # what the file holds stays out of the run
+
+
+def _org_of(path: Path) -> str:
+    """The `org` a spec file names, read without echoing anything else of it."""
+    org = load_yaml(path).get("org")
+    if not isinstance(org, str):
+        raise InputError.one(path, "org", None, "thiếu tệp cây tổ chức (org)")
+    return org

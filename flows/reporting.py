@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from prefect import flow
 
 from flows.context import actor, refusing
 from flows.forms import titled
 from models import assignments
+from models.confine import confined
 from models.evidence import read_evidence
 from models.store import Store
 
@@ -25,5 +24,8 @@ def submit_report(
     """Record a unit's report with its evidence files; returns whether it came late."""
     store = Store.open()
     target = assignments.find(store, ref, unit, item)
-    evidence = [read_evidence(Path(f), f"files[{i + 1}]") for i, f in enumerate(files)]
+    fields = [f"files[{i + 1}]" for i in range(len(files))]
+    evidence = [
+        read_evidence(confined(f, field), field) for f, field in zip(files, fields, strict=True)
+    ]
     return assignments.submit_report(store, target, text, evidence, actor())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Self
 
@@ -46,6 +46,11 @@ class ChidaoError(Exception):
     def one(cls, file: str | Path, field: str, value: Any, message: str) -> Self:
         return cls([Problem(str(file), field, value, message)])
 
+    def without_values(self) -> Self:
+        """The same problems without the values read: for a file a form named, whose content
+        must not travel into a run's state and logs."""
+        return type(self)(replace(p, value=HIDDEN) for p in self.problems)
+
 
 class InputError(ChidaoError):
     """A spec, tree, template, letter or argument cannot be used as it is."""
@@ -71,7 +76,12 @@ class ServiceError(ChidaoError):
     exit_code = 5
 
 
+HIDDEN = object()  # a value not shown (see ChidaoError.without_values)
+
+
 def _show(value: Any) -> str:
+    if value is HIDDEN:
+        return "(không hiển thị)"
     if value is None:
         return "(trống)"
     text = value if isinstance(value, str) else repr(value)

@@ -18,8 +18,10 @@ from docx.document import Document
 from docx.opc.exceptions import PackageNotFoundError
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
 from models.errors import InputError
+from models.limits import MAX_INPUT_BYTES, MAX_WORD_BYTES, MAX_WORD_PARAGRAPHS
 
 SUFFIXES = (".docx", ".txt", ".md")
 
@@ -43,13 +45,17 @@ def read_letter(path: Path) -> list[Line]:
         raise InputError.one(path, "(tệp)", str(path), "không tìm thấy tệp")
     try:
         if suffix == ".docx":
+            _guard_word(path)
             return _docx_lines(docx.Document(str(path)))
+        if path.stat().st_size > MAX_INPUT_BYTES:
+            limit = MAX_INPUT_BYTES // 1024 // 1024
+            raise InputError.one(path, "(tệp)", path.name, f"tệp quá lớn; tối đa {limit} MB")
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError.one(
             path, "(mã hóa)", f"byte {exc.start}", "tệp không phải UTF-8; hãy lưu lại với mã UTF-8"
         ) from None
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError):
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError):
         raise InputError.one(
             path, "(tệp)", path.name, "không phải tệp Word (.docx) đọc được"
         ) from None
@@ -57,6 +63,36 @@ def read_letter(path: Path) -> list[Line]:
         # An HTML comment is not part of the letter; blank it, keeping the line numbers.
         text = _COMMENT.sub(lambda found: "\n" * found[0].count("\n"), text)
     return [Line(n, clean(raw)) for n, raw in enumerate(text.splitlines(), start=1)]
+
+
+_W_P = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p"
+
+
+def _guard_word(path: Path) -> None:
+    """Refuse, before unpacking anything, a Word file that would swell beyond what a letter can
+    be (a "zip bomb"): its parts' declared sizes (which reading holds them to), then its count
+    of paragraphs, counted as the main part streams by."""
+    with zipfile.ZipFile(path) as archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > MAX_WORD_BYTES:
+            limit = MAX_WORD_BYTES // 1024 // 1024
+            raise InputError.one(
+                path,
+                "(tệp)",
+                f"{unpacked} byte khi giải nén",
+                f"tệp Word quá lớn; tối đa {limit} MB",
+            )
+        with archive.open("word/document.xml") as part:
+            paragraphs = etree.iterparse(part, tag=_W_P, resolve_entities=False)
+            for count, (_, element) in enumerate(paragraphs, start=1):
+                element.clear()
+                if count > MAX_WORD_PARAGRAPHS:
+                    raise InputError.one(
+                        path,
+                        "(tệp)",
+                        f"hơn {MAX_WORD_PARAGRAPHS} đoạn",
+                        "tệp Word có quá nhiều đoạn văn cho một văn bản",
+                    )
 
 
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)

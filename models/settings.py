@@ -14,6 +14,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from models.errors import InputError
 from models.validation import problems_of
 
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
 
 class Settings(BaseSettings):
     """chidao's settings; each field is the variable CHIDAO_<FIELD NAME>."""
@@ -34,6 +36,11 @@ class Settings(BaseSettings):
     templates: Path | None = Field(
         None, description="an office's own templates, used before the built-in ones"
     )
+    files: str | None = Field(
+        None,
+        description="folders (separated by ':') whose files the Prefect forms may read; "
+        "default: the home folder and chidao's examples",
+    )
     simulated_now: dt.datetime | None = Field(
         None, description="a simulated clock (the demo, tests): every change then records it"
     )
@@ -41,6 +48,12 @@ class Settings(BaseSettings):
     @property
     def documents(self) -> Path:
         return self.home.resolve() / "documents"
+
+    def readable(self) -> list[Path]:
+        """The folders a form's file paths must lie in."""
+        if self.files:
+            return [Path(p).resolve() for p in self.files.split(os.pathsep) if p]
+        return [self.home.resolve(), EXAMPLES]
 
     def database(self) -> str:
         return self.database_url or f"sqlite:///{self.home.resolve() / 'chidao.db'}"

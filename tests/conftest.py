@@ -112,6 +112,14 @@ def database(
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.fixture(scope="session", autouse=True)
+def readable_folders(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The flows read spec files the tests write in their temporary folders."""
+    os.environ["CHIDAO_FILES"] = os.pathsep.join(
+        [str(tmp_path_factory.getbasetemp()), str(EXAMPLES)]
+    )
+
+
 @pytest.fixture(scope="session")
 def prefect_api() -> Iterator[str]:
     """A real Prefect server (temporary SQLite) for the whole session; yields its API URL."""
