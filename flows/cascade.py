@@ -24,7 +24,7 @@ from prefect.client.orchestration import get_client
 
 from flows import letters
 from flows.context import actor, refusing
-from flows.forms import titled
+from flows.forms import lead_days_field, titled
 from models import board, clock
 from models.cascade import child_key, implementing_spec, issuable, root_key
 from models.confine import confined
@@ -232,9 +232,7 @@ def issue_directive(
         "Phát hành ngay",
         "Cấp số cho văn bản dự thảo và văn bản triển khai của cấp dưới, không chờ duyệt",
     ),
-    lead_days: int = titled(
-        1, "Hạn nội bộ sớm hơn (ngày làm việc)", "Cấp dưới báo cáo sớm hơn hạn của đơn vị"
-    ),
+    lead_days: int = lead_days_field(description="Cấp dưới báo cáo sớm hơn hạn của đơn vị"),
 ) -> CascadeResult:
     """Record a directive, assign its tasks, write its Word letter and cascade it downwards. A
     letter that carries its number (received, or numbered by hand) is issued as it is; a draft
@@ -267,7 +265,7 @@ def release_letters(
     refs: list[str] = titled(..., "Mã hoặc số hiệu các văn bản dự thảo"),
     by: str = titled(..., "Người phát hành", "Họ tên người cho phát hành (ghi vào sổ)"),
     auto_release: bool = titled(False, "Phát hành ngay văn bản của các cấp dưới nữa"),
-    lead_days: int = titled(1, "Hạn nội bộ sớm hơn (ngày làm việc)"),
+    lead_days: int = lead_days_field(),
 ) -> list[CascadeResult]:
     """Release drafts: each takes the next number of its issuer's register and today's date. A
     directive's units get their assignments and its governing units their drafts; letters of

@@ -23,8 +23,6 @@ _MESSAGES = {
     "int_from_float": "phải là số nguyên",
     "bool_type": "phải là true hoặc false",
     "bool_parsing": "phải là true hoặc false",
-    "greater_than": "phải lớn hơn 0",
-    "greater_than_equal": "không được âm",
     "date_type": "phải là ngày theo dạng YYYY-MM-DD (ví dụ 2024-05-20)",
     "date_parsing": "phải là ngày theo dạng YYYY-MM-DD (ví dụ 2024-05-20)",
     "date_from_datetime_parsing": "ngày không tồn tại hoặc sai dạng YYYY-MM-DD",
@@ -35,6 +33,19 @@ _MESSAGES = {
     "too_short": "không được để trống",
     "literal_error": "giá trị không hợp lệ",
     "enum": "giá trị không hợp lệ",
+}
+
+
+# Bounds with their limit in the message.
+_BOUNDS = {
+    "greater_than": "phải lớn hơn {gt}",
+    "greater_than_equal": "không được nhỏ hơn {ge}",
+    "less_than": "phải nhỏ hơn {lt}",
+    "less_than_equal": "không được lớn hơn {le}",
+    "string_too_long": "dài quá {max_length} ký tự",
+    "too_long": "nhiều quá {max_length} phần tử",
+    "datetime_from_date_parsing": "phải là thời điểm dạng 2024-05-21T07:30",
+    "datetime_parsing": "phải là thời điểm dạng 2024-05-21T07:30",
 }
 
 
@@ -53,6 +64,8 @@ def problems_of(exc: ValidationError, file: str) -> list[Problem]:
         if kind == "value_error":
             # Our own validators raise ValueError with a Vietnamese message.
             message = str(err["ctx"]["error"])
+        elif kind in _BOUNDS:
+            message = _BOUNDS[kind].format(**err.get("ctx", {}))
         elif kind in ("literal_error", "enum"):
             choices = str(err["ctx"]["expected"]).replace(" or ", ", ")
             message = f"{_MESSAGES[kind]}; chọn một trong: {choices}"
