@@ -141,6 +141,7 @@ def _parser() -> Parser:
     register.arg("unit", help="mã cơ quan ban hành")
     register.arg("--year", type=int, help="năm (mặc định: năm nay)")
     register.arg("--start", type=int, help="số bắt đầu của sổ năm đó (đã cấp số ngoài chidao)")
+    register.arg("--org", type=Path, help="cây tổ chức có đơn vị này (nạp trước khi đặt số)")
     register.arg("--width", type=int, default=180, help="độ rộng bảng (ký tự)")
 
     def work(name: str, help_text: str, run: Callable[..., int], example: str) -> Parser:

@@ -170,6 +170,8 @@ def drafts(args: argparse.Namespace) -> int:
 def register(args: argparse.Namespace) -> int:
     year = args.year or clock.today().year
     store = Store.open()
+    if args.org is not None:
+        store.sync_units(OrgTree.load(args.org), _actor())
     with store.session() as session:
         if args.start is not None:
             set_first_number(session, args.unit, year, args.start)

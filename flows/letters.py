@@ -87,7 +87,14 @@ def _follow_up(
             raw = lates[0].directive.ladder
             ladder = Ladder.model_validate_json(raw) if raw else Ladder()
             made = urging_letter(
-                org, people, letter.issuer_code, lates, day, ladder, store.calendar
+                org,
+                people,
+                letter.issuer_code,
+                lates,
+                day,
+                ladder,
+                store.calendar,
+                rollup.reporting_limit(store, [late.directive for late in lates]),
             )
         else:
             issuer = org.units[lates[0].directive.issuer_code]
@@ -133,6 +140,7 @@ def _follow_up(
         passed,
         urgings,
         counted,
+        {task.label: task.item.product for task in store.directive(record).tasks()},
     )
     by_group = results.by(table, "group")
     chart = bar_chart(
@@ -268,16 +276,17 @@ def release_follow_up(store: Store, letter: LetterRecord, by: str) -> LetterReco
         current.released_at, current.released_by = clock.now(), by
         store.audit(session, by, "letter.released", "letter", [current.key])
     check(current)
-    if LetterKind(current.kind) is LetterKind.ROLLUP:
-        _report_upward(store, current, by)
+    if LetterKind(current.kind) in (LetterKind.ROLLUP, LetterKind.SYNTHESIS):
+        _answer_with(store, current, by)
     return current
 
 
-def _report_upward(store: Store, letter: LetterRecord, by: str) -> None:
-    """The unit's released report upward is its report on its own assignment(s)."""
+def _answer_with(store: Store, letter: LetterRecord, by: str) -> None:
+    """A released report upward is its unit's report on its own assignments above, and it (or a
+    released synthesis) answers the coordinator's own work below: its follow-up task and its
+    part of the work it collected."""
     record = _directive_of(store, letter)
-    parent = rollup.parent_of(store, record)
-    assert letter.content is not None
+    assert letter.content is not None and record.id is not None
     evidence = Evidence(
         sha256(letter.content),
         f"{letter.reference.replace('/', '-')}.docx",
@@ -286,8 +295,19 @@ def _report_upward(store: Store, letter: LetterRecord, by: str) -> None:
         letter.content,
     )
     text = f"Báo cáo số {letter.reference} ngày {short_date(letter.issued_on)} về {letter.subject}"
-    for label in rollup.owed_labels(store, record):
-        target = find(store, parent.key, record.issuer_code, label)
+    targets = []
+    if LetterKind(letter.kind) is LetterKind.ROLLUP:
+        parent = rollup.parent_of(store, record)
+        targets += [
+            find(store, parent.key, record.issuer_code, label)
+            for label in rollup.owed_labels(store, record)
+        ]
+    coordinator = store.org(record).units[record.issuer_code].coordinator or record.issuer_code
+    targets += [
+        find(store, record.key, coordinator, label)
+        for label in rollup.own_work_labels(store, record.id, coordinator)
+    ]
+    for target in targets:
         submit_report(store, target, text, [evidence], by)
 
 

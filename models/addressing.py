@@ -5,12 +5,11 @@ huyện: Ba Tơ, Lý Sơn;"), and heads by their title ("Giám đốc các sở,
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from models.directive import RecipientLine
-from models.org import Level, Unit, UnitKind
+from models.org import COMMITTEE_NAME, Level, Unit, UnitKind
 
 # Administrative types in the order letters list them, per level.
 _TYPES = {
@@ -18,10 +17,7 @@ _TYPES = {
     Level.DISTRICT: ("huyện", "quận", "thị xã", "thành phố"),
     Level.COMMUNE: ("xã", "phường", "thị trấn", "đặc khu"),
 }
-_COMMITTEE = re.compile(
-    r"^(?:Ủy ban nhân dân|UBND) (tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn|đặc khu) "
-    r"(.+)$"
-)
+_COMMITTEE = COMMITTEE_NAME  # "UBND huyện Ba Tơ": type, name
 _BRANCHES = {"Sở": ("Các sở", "Giám đốc"), "Phòng": ("Thủ trưởng các Phòng", "Trưởng")}
 _MANY_OTHERS = 3  # more than this many units of no common kind are addressed together
 
@@ -30,7 +26,7 @@ _MANY_OTHERS = 3  # more than this many units of no common kind are addressed to
 class _Group:
     """Units of one kind addressed on one line, with each unit's own name within it."""
 
-    kind: str  # "Sở", "Phòng", or a committee level
+    kind: str  # "Sở", "Phòng", or a committee's type ("huyện", "đặc khu")
     units: list[Unit]
     names: list[str]
 
@@ -52,7 +48,10 @@ def _sort(units: Sequence[Unit]) -> _Addressees:
     for unit in units:
         first, _, rest = unit.name.partition(" ")
         if unit.kind is UnitKind.COMMITTEE and (m := _COMMITTEE.match(unit.name)):
-            group = committees.setdefault(unit.level.value, _Group(unit.level.value, [], []))
+            # One line per type: "UBND các xã: …" and "UBND đặc khu Lý Sơn", so that a reader
+            # can tell a xã from a đặc khu by its line.
+            key = f"{unit.level}:{m.group(1)}"
+            group = committees.setdefault(key, _Group(m.group(1), [], []))
             group.units.append(unit)
             group.names.append(m.group(2))
         elif first in _BRANCHES and rest:
@@ -61,43 +60,55 @@ def _sort(units: Sequence[Unit]) -> _Addressees:
             group.names.append(rest)
         else:
             loose.append(unit)
-    return _Addressees(list(branches.values()), loose, list(committees.values()))
+    order = [(level, t) for level, types in _TYPES.items() for t in types]
+    by_type = sorted(
+        committees.values(),
+        key=lambda g: (
+            order.index((g.units[0].level, g.kind))
+            if (g.units[0].level, g.kind) in order
+            else len(order)
+        ),
+    )
+    return _Addressees(list(branches.values()), loose, by_type)
 
 
 def _committees_label(group: _Group) -> str:
-    """'UBND các huyện, thị xã, thành phố' for the types present, in the usual order."""
-    types = {m.group(1) for u in group.units if (m := _COMMITTEE.match(u.name))}
-    ordered = [t for t in _TYPES.get(group.units[0].level, ()) if t in types]
-    return "UBND các " + ", ".join(ordered or sorted(types))
+    return f"UBND các {group.kind}"
 
 
 def recipient_lines(units: Sequence[Unit]) -> list[RecipientLine]:
     """'Kính gửi' lines for UNITS: one per group of two or more units of a kind, one per unit
-    otherwise; a crowd of units of no common kind is named on one line."""
+    otherwise; a crowd of units of no common kind is named on one line. Where the offices are
+    addressed by their heads ("Thủ trưởng các Phòng: …"), so are the units beside them
+    ("Chánh Văn phòng HĐND và UBND huyện"), as seed 002 does."""
     sorted_ = _sort(units)
 
-    def line(group: _Group, label: str) -> RecipientLine:
-        if len(group.units) == 1:
-            return RecipientLine(units=[group.units[0].code], label=group.units[0].name)
-        return RecipientLine(
-            units=[u.code for u in group.units], label=f"{label}: " + ", ".join(group.names)
-        )
+    by_head = any(len(g.units) > 1 and g.kind == "Phòng" for g in sorted_.branches)
+    name = head_of if by_head else (lambda u: u.name)
 
-    lines = [line(g, _BRANCHES[g.kind][0]) for g in sorted_.branches]
+    def line(group: _Group, label: str) -> list[RecipientLine]:
+        # A name with a comma in it ("Kinh tế, Hạ tầng và Đô thị") cannot share a list.
+        if len(group.units) == 1 or any("," in n for n in group.names):
+            return [RecipientLine(units=[u.code], label=name(u)) for u in group.units]
+        label = f"{label}: " + ", ".join(group.names)
+        return [RecipientLine(units=[u.code for u in group.units], label=label)]
+
+    lines = [x for g in sorted_.branches for x in line(g, _BRANCHES[g.kind][0])]
     if len(sorted_.loose) > _MANY_OTHERS:
-        names = ", ".join(u.name for u in sorted_.loose)
+        names = ", ".join(name(u) for u in sorted_.loose)
         lines.append(RecipientLine(units=[u.code for u in sorted_.loose], label=names))
     else:
-        lines += [RecipientLine(units=[u.code], label=u.name) for u in sorted_.loose]
-    return lines + [line(g, _committees_label(g)) for g in sorted_.committees]
+        lines += [RecipientLine(units=[u.code], label=name(u)) for u in sorted_.loose]
+    return lines + [x for g in sorted_.committees for x in line(g, _committees_label(g))]
 
 
 def head_of(unit: Unit) -> str:
-    """'Giám đốc Sở Tư pháp', 'Chánh Văn phòng UBND tỉnh' (not 'Chánh Văn phòng Văn phòng …')."""
+    """'Giám đốc Sở Tư pháp', 'Chánh Văn phòng UBND tỉnh' (not 'Chánh Văn phòng Văn phòng …'),
+    'Trưởng phòng Kinh tế' (not 'Trưởng phòng Phòng Kinh tế')."""
     title, name = unit.head_title.split(), unit.name.split()
     for n in range(len(title), 0, -1):
-        if title[-n:] == name[:n]:
-            return " ".join(title[:-n] + name)
+        if [w.lower() for w in title[-n:]] == [w.lower() for w in name[:n]]:
+            return " ".join(title + name[n:])
     return f"{unit.head_title} {unit.name}"
 
 
@@ -122,3 +133,38 @@ def heads(units: Sequence[Unit]) -> str:
         else:
             phrases.append(f"Chủ tịch {_committees_label(group)}")
     return ", ".join(phrases)
+
+
+def leaders_of(unit: Unit) -> list[str]:
+    """The sender's own leaders, as its letters copy them: 'CT, các PCT UBND huyện', 'Giám đốc,
+    các Phó Giám đốc Sở'; none for an office, which does not copy itself."""
+    if unit.kind is UnitKind.COMMITTEE and (m := _COMMITTEE.match(unit.name)):
+        return [f"CT, các PCT UBND {m.group(1)}"]
+    if unit.name.startswith("Sở "):
+        return [f"{unit.head_title}, các Phó {unit.head_title} Sở"]
+    return []
+
+
+def reported_to(unit: Unit) -> list[str]:
+    """The leaders of a People's Committee a report to it is copied to."""
+    if unit.kind is UnitKind.COMMITTEE and (m := _COMMITTEE.match(unit.name)):
+        return [f"CT, các PCT UBND {m.group(1)} (b/c)"]
+    return []
+
+
+def seen_from(unit: Unit, sender: Unit, parent: Unit | None) -> str:
+    """UNIT's name as SENDER writes it: a department of another body is named with its
+    locality ('Sở Nội vụ tỉnh Quảng Ngãi' in a district's report), not bare as its peers name
+    it."""
+    peers = sender.kind is not UnitKind.COMMITTEE and sender.parent == unit.parent
+    own = unit.parent == sender.code
+    if unit.kind is UnitKind.COMMITTEE or parent is None or peers or own:
+        return unit.name
+    m = _COMMITTEE.match(parent.name)
+    return f"{unit.name} {m.group(1)} {m.group(2)}" if m else unit.name
+
+
+def locality(unit: Unit) -> str:
+    """What a People's Committee governs, as its letters say 'của …': 'huyện', 'xã', 'phường'."""
+    m = _COMMITTEE.match(unit.name)
+    return m.group(1) if m else "địa phương"

@@ -12,7 +12,7 @@ import hashlib
 import re
 from typing import Protocol
 
-from models.addressing import recipient_lines
+from models.addressing import locality, recipient_lines
 from models.calendar import WorkingCalendar
 from models.directive import (
     Deadline,
@@ -24,7 +24,7 @@ from models.directive import (
     Task,
 )
 from models.errors import InputError
-from models.org import Unit
+from models.org import Unit, UnitKind
 from models.signing import signer_for
 from models.states import LetterKind
 
@@ -97,36 +97,53 @@ def reference_to(directive: Directive) -> Reference:
 # Rewording a parent item for the unit's own units --------------------------------------------
 
 _OPENERS = ("Giao ", "Đề nghị ", "Yêu cầu ")
-_GENERIC_SUBJECTS = (
-    "các cơ quan, đơn vị",
-    "các cơ quan, đơn vị liên quan",
-    "cơ quan, đơn vị liên quan",
-    "các cơ quan liên quan",
-    "các địa phương",
-    "thủ trưởng các cơ quan, đơn vị",
-)
-_JOINERS = re.compile(r"^(?:,|;| và| cùng)\s*")
+# Words that name who is addressed at the start of an item ("Các cơ quan, đơn vị và UBND các
+# huyện, thị xã, thành phố …", "Thủ trưởng các sở, ban, ngành tỉnh …"); each ends at a word
+# boundary. Not "ban" alone ("ban hành").
+_SUBJECT_WORDS = sorted(
+    (
+        "ủy ban nhân dân", "uỷ ban nhân dân", "ubnd", "thủ trưởng", "người đứng đầu",
+        "giám đốc", "chủ tịch", "các", "cơ quan", "đơn vị", "sở, ban, ngành", "sở", "ngành",
+        "địa phương", "tỉnh", "huyện", "quận", "thị xã", "thành phố", "xã", "phường",
+        "thị trấn", "đặc khu", "cấp tỉnh", "cấp huyện", "cấp xã", "trung ương", "liên quan",
+        "trực thuộc", "nêu trên", "trên địa bàn tỉnh", "trên địa bàn",
+    ),
+    key=len,
+    reverse=True,
+)  # fmt: skip
+_JOINERS = re.compile(r"^(?:,|;|:|và\b|cùng\b)\s*")
+_BOUNDARY = re.compile(r"^(?:$|[\s,;:.])")
 # A clause telling where to report or when: the parent's, replaced by the unit's own.
 _REPORT_CLAUSE = re.compile(r"\{deadline\}|\b(?:gửi|báo cáo)\b[^;.]*\bvề\b", re.IGNORECASE)
 _CLAUSES = re.compile(r"(?<=[;.])\s+")
+# What only a People's Committee has: its territory, its locality as a whole.
+_TERRITORY = re.compile(
+    r"\s+(?:trên địa bàn|của địa phương)\b"
+    r"(?!\s+(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn|đặc khu)\b)"
+)
 
 
 def _subjects(task: Task, directive: Directive) -> list[str]:
     org = directive.org
     names = [org.label(ref) for ref in task.lead_refs]
-    names += [n for u in task.lead for n in (u.name, u.text_name)]
-    return sorted({n.lower() for n in [*names, *_GENERIC_SUBJECTS]}, key=len, reverse=True)
+    names += [n for u in task.lead for n in (u.name, u.text_name, u.name.partition(" ")[2])]
+    words = {n.lower() for n in names if n} | set(_SUBJECT_WORDS)
+    return sorted(words, key=len, reverse=True)
 
 
 def _without_subject(text: str, subjects: list[str]) -> str | None:
-    """TEXT with its leading subject (the lead units, as written) taken off; None when the
-    text does not start with them, so it cannot be reworded safely."""
+    """TEXT with its leading subject (who is addressed, as written) taken off; None when the
+    text does not start with one, so it cannot be reworded safely."""
     rest = text
     for opener in _OPENERS:
         rest = rest.removeprefix(opener)
     consumed = False
     while True:
-        match = next((s for s in subjects if rest.lower().startswith(s)), None)
+        lowered = rest.lower()
+        match = next(
+            (s for s in subjects if lowered.startswith(s) and _BOUNDARY.match(rest[len(s) :])),
+            None,
+        )
         if match is None:
             break
         rest = _JOINERS.sub("", rest[len(match) :].lstrip())
@@ -145,24 +162,29 @@ def _without_report_clause(text: str) -> str:
     return kept.strip().rstrip(";,.:").strip()
 
 
-def substance(task: Task, directive: Directive) -> str | None:
+def substance(task: Task, directive: Directive, *, for_offices: bool = False) -> str | None:
     """What the item asks, without who (the parent's lead units) or where and when to report;
-    None when it cannot be told apart safely."""
+    None when it cannot be told apart safely. FOR_OFFICES: told to a unit's offices, whose
+    share is their own field ("thuộc lĩnh vực phụ trách"), not the territory."""
     rest = _without_subject(task.item.text, _subjects(task, directive))
     if rest is None:
         return None
     rest = _without_report_clause(rest)
+    if for_offices:
+        rest = _TERRITORY.sub(" thuộc lĩnh vực phụ trách", rest)
     return rest[:1].lower() + rest[1:] if rest else None
 
 
-def _purpose(parent: Directive) -> str | None:
-    """The parent's stated purpose ('Để chuẩn bị nội dung …'), which the unit repeats."""
+def _purpose(parent: Directive, unit: Unit) -> str | None:
+    """The parent's stated purpose ('Để chuẩn bị nội dung …'), which the unit repeats, as its
+    own: 'của tỉnh' becomes 'của xã' in a commune's letter."""
     for paragraph in parent.spec.preamble:
         found = re.search(r"\bĐể\s[^.;:]+", paragraph)
         if found:
             text = found.group(0)
             who = f", {parent.issuer.text_name}"
-            return text.split(who)[0].strip().rstrip(",") if who in text else text.strip()
+            text = text.split(who)[0].strip().rstrip(",") if who in text else text.strip()
+            return re.sub(r"\bcủa tỉnh\b", f"của {locality(unit)}", text)
     return None
 
 
@@ -182,6 +204,7 @@ def implementing_spec(
     assert unit.coordinator is not None
     coordinator = org.units[unit.coordinator]
     subordinates = org.children(unit.code)
+    for_offices = all(u.kind is not UnitKind.COMMITTEE for u in subordinates)
     tasks = [t for t in parent.tasks() if unit in t.lead]
     issued_on = max(today, parent.spec.issued_on)
     cited = reference_to(parent)
@@ -203,7 +226,7 @@ def implementing_spec(
                     "task",
                     label=task.label.rstrip("."),
                     cited=cited,
-                    substance=substance(task, parent),
+                    substance=substance(task, parent, for_offices=for_offices),
                     has_period=task.item.period is not None,
                     has_sub_items=any(subs),
                     unit=unit,
@@ -249,7 +272,9 @@ def implementing_spec(
         subject=say("subject", cited=cited),
         basis=[cited],
         recipients=recipient_lines(subordinates),
-        preamble=[say("preamble", cited=cited, purpose=_purpose(parent), unit=unit, signer=signer)],
+        preamble=[
+            say("preamble", cited=cited, purpose=_purpose(parent, unit), unit=unit, signer=signer)
+        ],
         items=items,
         closing=say("closing", unit=unit),
         signer=signer,

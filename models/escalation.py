@@ -9,8 +9,9 @@ carry it, so a rung is never spent without its letter: whatever pass comes next 
 letters still owed, whichever day they were claimed.
 
 Who follows up a directive is its issuer's coordinator (Sở/Phòng Nội vụ), or the issuer when
-it has none. It never urges itself: its own late work on a real item goes into its report to
-the issuer instead, and its follow-up and synthesis tasks are never chased."""
+it has none. It never urges itself: its own late work on an item it owes the issuer goes into
+its report to the issuer instead; its follow-up and synthesis tasks, and its own part of work
+it collects, are answered by its synthesis and never chased."""
 
 from __future__ import annotations
 
@@ -83,9 +84,10 @@ def _windows(
 
 def _chased() -> ColumnElement[bool]:
     """Work the coordinator chases: the lead units', and the cooperating units' where the item
-    says so; never a follow-up task."""
+    says so; never a follow-up task, nor work a unit reports to itself."""
     return and_(
         ~col(ItemRecord.follow_up),
+        col(AssignmentRecord.report_to_code) != col(AssignmentRecord.unit_code),
         or_(
             col(AssignmentRecord.role) == Role.LEAD,
             and_(col(AssignmentRecord.role) == Role.COOPERATING, col(ItemRecord.chase_cooperating)),

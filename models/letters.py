@@ -21,7 +21,13 @@ from sqlmodel import Session, col, select
 from models.directive import DirectiveSpec, DocumentKind, Reference
 from models.errors import InputError
 from models.org import OrgTree
-from models.records import DirectiveRecord, LetterRecord, RegisterCounter, insert_ignoring
+from models.records import (
+    DirectiveRecord,
+    LetterRecord,
+    RegisterCounter,
+    UnitRecord,
+    insert_ignoring,
+)
 from models.states import LetterKind, LetterState
 
 _HASHED = 10  # hex digits of the key's hash in a file name
@@ -148,7 +154,15 @@ def note_carried_number(session: Session, issuer: str, year: int, number: int) -
 
 def set_first_number(session: Session, issuer: str, year: int, first: int) -> None:
     """The office's register for YEAR starts at FIRST (it numbered letters before chidao). Only
-    forward, and never below a number already given."""
+    forward, and never below a number already given; the issuer must be known (its tree
+    loaded)."""
+    if session.get(UnitRecord, issuer) is None:
+        raise InputError.one(
+            "(dòng lệnh)",
+            "UNIT",
+            issuer,
+            "đơn vị chưa có trong cơ sở dữ liệu; hãy cho cây tổ chức của đơn vị bằng --org",
+        )
     given = session.execute(
         select(func.max(LetterRecord.number)).where(
             col(LetterRecord.issuer_code) == issuer, col(LetterRecord.year) == year

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from collections.abc import Iterator
 from enum import StrEnum
@@ -43,6 +44,23 @@ Abbreviation = Annotated[str, StringConstraints(pattern=r"^[A-ZĐ0-9&]{1,12}$")]
 
 
 _COMMITTEE = "Ủy ban nhân dân"
+# A People's Committee's name: its type of locality and the locality's own name.
+COMMITTEE_NAME = re.compile(
+    r"^(?:Ủy ban nhân dân|UBND) (tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn|đặc khu) "
+    r"(.+)$"
+)
+
+
+_LOCALITY = re.compile(r"\b(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn|đặc khu) (.+)$")
+
+
+def _unbroken_locality(text: str) -> str:
+    """TEXT with the locality's own name held together by no-break spaces, so that a long
+    header line breaks before it ("PHƯỜNG / TRƯƠNG QUANG TRỌNG"), never inside it."""
+    found = _LOCALITY.search(text)
+    if found is None:
+        return text
+    return text[: found.start(1)] + found.group(1).replace(" ", "\u00a0")
 
 
 class Level(StrEnum):
@@ -280,10 +298,17 @@ class OrgTree:
         return self.units.get(unit.parent) if unit.parent else None
 
     def place_of(self, unit: Unit) -> str | None:
+        """The địa danh of the date line: the unit's own, or, for a district's or commune's
+        committee, its locality's name ("Bình Sơn"); else its parent's. A locality named after
+        a person or a number ("Phường Trương Quang Trọng", "Phường 1") sets `place` in full."""
         current: Unit | None = unit
         for _ in range(len(self.units)):
             if current is None or current.place:
                 break
+            local = current.level in (Level.DISTRICT, Level.COMMUNE)
+            found = COMMITTEE_NAME.match(current.name)
+            if local and current.kind is UnitKind.COMMITTEE and found:
+                return found.group(2)
             current = self.parent_of(current)
         return current.place if current else None
 
@@ -311,7 +336,7 @@ class OrgTree:
             return unit.header
         body, _, rest = unit.name.partition(f"{_COMMITTEE} ")
         if unit.kind is UnitKind.COMMITTEE and not body and rest:
-            return [_COMMITTEE.upper(), rest.upper()]
+            return [_COMMITTEE.upper(), _unbroken_locality(rest).upper()]
         return [unit.name.upper()]
 
     def superior_line(self, unit: Unit) -> str | None:
@@ -321,7 +346,7 @@ class OrgTree:
         parent = self.parent_of(unit)
         if parent is None or unit.kind is UnitKind.COMMITTEE:
             return None
-        return parent.name.replace(_COMMITTEE, "UBND").upper()
+        return _unbroken_locality(parent.name.replace(_COMMITTEE, "UBND")).upper()
 
     def signing_rule(self, unit: Unit, kind: LetterKind) -> SigningRule:
         return unit.signing.get(kind) or self.signing[kind]

@@ -58,7 +58,7 @@ class Row:
     @property
     def owed(self) -> bool:
         """Owed to the coordinator: counted in reports and the synthesis."""
-        return self.role is Role.LEAD and not self.follow_up
+        return self.role is Role.LEAD and not self.follow_up and self.report_to != self.code
 
     @property
     def answered(self) -> bool:

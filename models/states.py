@@ -30,6 +30,11 @@ class AssignmentState(_Labelled):
         """Still owed by the unit, so it can be late."""
         return self in (AssignmentState.ASSIGNED, AssignmentState.RETURNED)
 
+    @property
+    def as_reported(self) -> str:
+        """How a report to the issuer puts it: whether the unit has reported."""
+        return "Chưa báo cáo" if self.owed else "Đã báo cáo"
+
 
 OWED = tuple(s.value for s in AssignmentState if s.owed)
 ANSWERED = (AssignmentState.REPORTED.value, AssignmentState.ACCEPTED.value)

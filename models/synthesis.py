@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from models.addressing import recipient_lines
+from models.addressing import leaders_of, recipient_lines, reported_to
 from models.directive import DirectiveSpec, DocumentKind, Reference
 from models.letters import LetterDraft, letter_reference, reference_of
 from models.org import OrgTree
@@ -27,7 +27,7 @@ from models.states import LetterKind, LetterState
 from models.store import Store
 from models.vntext import short_date
 
-EXCERPT = 200
+EXCERPT = 320
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,33 @@ class UnitLine:
     note: str
 
 
+@dataclass(frozen=True)
+class UnitGroup:
+    """The appendix's lines of one group of units (Sở, ban, ngành; UBND cấp huyện)."""
+
+    number: str
+    name: str
+    lines: list[UnitLine]
+
+
+_ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+
+
+def _groups(owed: list[Row], below: dict[str, Tally]) -> list[UnitGroup]:
+    grouped: dict[str, list[UnitLine]] = {}
+    for r in owed:
+        note = ""
+        if r.code in below:
+            note = f"{below[r.code].answered}/{below[r.code].total} đơn vị trực thuộc đã báo cáo"
+        grouped.setdefault(r.group, []).append(
+            UnitLine(r.unit, r.label.rstrip("."), r.state.as_reported, _first(r), note)
+        )
+    return [
+        UnitGroup(_ROMAN[n] if n < len(_ROMAN) else str(n + 1), name, lines)
+        for n, (name, lines) in enumerate(grouped.items())
+    ]
+
+
 def follow_up_letters(store: Store, directive_id: int, kind: LetterKind) -> list[LetterRecord]:
     """The released letters of KIND the escalation pass wrote about this directive's work."""
     with Session(store.engine) as session:
@@ -79,19 +106,24 @@ def follow_up_letters(store: Store, directive_id: int, kind: LetterKind) -> list
 
 
 def excerpt(text: str) -> str:
+    """A report's opening, whole clauses up to EXCERPT characters (one clause cut at a word
+    when it is longer)."""
     text = " ".join(text.split())
-    return text if len(text) <= EXCERPT else text[: EXCERPT - 1].rstrip() + "…"
+    if len(text) <= EXCERPT:
+        return text
+    head = text[:EXCERPT]
+    cut = max(head.rfind("; "), head.rfind(". "))
+    if cut > EXCERPT // 3:
+        return head[:cut].rstrip(" ,;") + "…"
+    return head.rsplit(" ", 1)[0].rstrip(" ,;") + "…"
 
 
-SUMMARY = 110
-
-
-def _summary(text: str) -> str:
-    """An item's first clause, cut at a word under SUMMARY characters."""
-    first = " ".join(text.replace("*", "").split(";")[0].split(". ")[0].split())
-    if len(first) <= SUMMARY:
-        return first
-    return first[:SUMMARY].rsplit(" ", 1)[0].rstrip(" ,") + "…"
+def _summary(item_text: str, product: str | None) -> str:
+    """What an item asks, for a table cell: its product when it names one, else its first
+    clause, whole."""
+    if product:
+        return product
+    return " ".join(item_text.replace("*", "").split(";")[0].split(". ")[0].split())
 
 
 def _first(row: Row) -> str:
@@ -110,8 +142,10 @@ def synthesis_letter(
     passed: list[Passed],
     urgings: list[LetterRecord],
     day: dt.date,
+    products: dict[str, str | None],
 ) -> LetterDraft:
-    """The coordinator's báo cáo tổng hợp to the issuer on DIRECTIVE, as of the end of DAY."""
+    """The coordinator's báo cáo tổng hợp to the issuer on DIRECTIVE, as of the end of DAY.
+    PRODUCTS: what each item asks for by label ('Báo cáo …'), where the directive says."""
     issuer = org.units[directive.issuer_code]
     sender = org.units[issuer.coordinator or issuer.code]
     recipient = issuer if sender != issuer else org.parent_of(issuer)
@@ -129,22 +163,13 @@ def synthesis_letter(
         basis=[cited],
         recipients=recipient_lines([recipient]) if recipient else [],
         signer=signer_for(people, people.units.get(sender.code, sender), LetterKind.SYNTHESIS),
-        distribution=["Như trên"],
+        distribution=[
+            "Như trên",
+            *(reported_to(recipient) if recipient else []),
+            *leaders_of(sender),
+        ],
     )
-    lines = [
-        UnitLine(
-            unit=r.unit,
-            label=r.label.rstrip("."),
-            state=r.state.label,
-            first=_first(r),
-            note=(
-                f"{below[r.code].answered}/{below[r.code].total} đơn vị trực thuộc đã báo cáo"
-                if r.code in below
-                else ""
-            ),
-        )
-        for r in owed
-    ]
+    total = Tally.of(table)
     context: dict[str, object] = {
         "sender": sender,
         "recipient": recipient,
@@ -153,14 +178,19 @@ def synthesis_letter(
         "units": len({r.code for r in owed}),
         "passed": passed,
         "urgings": [letter_reference(u, sender.text_name) for u in urgings],
-        "total": Tally.of(table),
+        "total": total,
+        "most_short": 2 * (total.late + total.never) > total.total,
+        "labelled": len(by_item) > 1,
         "by_group": by(table, "group"),
-        "by_item": [ItemResult(k.rstrip("."), _summary(texts[k]), t) for k, t in by_item.items()],
+        "by_item": [
+            ItemResult(k.rstrip("."), _summary(texts[k], products.get(k)), t)
+            for k, t in by_item.items()
+        ],
         "excerpts": [(r, excerpt(r.latest_report.text)) for r in owed if r.latest_report],
         "late": [r for r in owed if r.answered and not r.on_time],
         "never": [r for r in owed if not r.answered and r.code != sender.code],
         "own_never": [r for r in owed if not r.answered and r.code == sender.code],
         "below": below,
-        "lines": lines,
+        "groups": _groups(owed, below),
     }
     return LetterDraft(spec, "tong_hop.xml.j2", context)

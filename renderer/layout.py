@@ -93,7 +93,7 @@ LOOKS: dict[str, Look] = {
     "recipients-line": Look(left=2268, after=60),
     "p": Look(first_line=FIRST_LINE_INDENT, after=120, line=276),
     "h1": Look(bold=True, first_line=FIRST_LINE_INDENT, before=120, after=120, keep_next=True),
-    "h2": Look(bold=True, first_line=FIRST_LINE_INDENT, after=120, keep_next=True),
+    "h2": Look(bold=True, first_line=FIRST_LINE_INDENT, before=120, after=120, keep_next=True),
     "closing-space": Look(keep_next=True),
     "distribution-heading": Look(size=12, bold=True, italic=True, align="left"),
     "distribution-line": Look(size=11, align="left"),
@@ -105,6 +105,8 @@ LOOKS: dict[str, Look] = {
     "note": Look(size=13, italic=True, align="center", after=240),
     "cell": Look(size=12, align="left", before=40, after=40),
     "cell-header": Look(size=12, bold=True, align="center", before=40, after=40),
+    "cell-group": Look(size=12, bold=True, align="left", before=40, after=40),
+    "cell-center": Look(size=12, align="center", before=40, after=40),
     "caption": Look(size=12, italic=True, align="center", after=120),
 }
 
@@ -281,13 +283,22 @@ def _widths(tab: etree._Element, rows: list[etree._Element], width: int) -> tupl
     )
 
 
+_CENTRED = {"cell": "cell-center", "cell-group": "cell-header"}  # a group row's number: bold
+
+
 def _data_table(tab: etree._Element, width: int = TEXT_WIDTH) -> str:
-    """A bordered table; its header rows repeat on every page it runs onto."""
+    """A bordered table; its header rows repeat on every page it runs onto. A group row
+    (row group="1") is bold; a cell align="center" is centred (numbers, dates)."""
     rows = tab.findall("row")
     cells = []
     for row in rows:
-        role = "cell-header" if row.get("header") else "cell"
-        cells.append([paragraph(cell, role) for cell in row.findall("cell")])
+        role = "cell-header" if row.get("header") else "cell-group" if row.get("group") else "cell"
+        cells.append(
+            [
+                paragraph(cell, _CENTRED.get(role, role) if cell.get("align") == "center" else role)
+                for cell in row.findall("cell")
+            ]
+        )
     header_rows = sum(1 for row in rows if row.get("header"))
     return table(_widths(tab, rows, width), cells, borders=True, header_rows=header_rows)
 

@@ -20,7 +20,7 @@ SEEDS = ROOT.parent / "shared" / "seeds"
 SEED_002_OFFICES = (
     "Nội vụ",
     "Tư pháp",
-    "Văn hoá và Thông tin",
+    "Văn hóa và Thông tin",
     "Tài chính - Kế hoạch",
     "Kinh tế và Hạ tầng",
     "Y tế",
@@ -28,9 +28,25 @@ SEED_002_OFFICES = (
 )
 
 
+# Old-style tone placement at the end of a word ("hoá", "thuý") and the style chidao writes
+# ("hóa", "thúy"): the same word, spelt both ways in real letters.
+_TONES = {
+    f"{first}{tone}": f"{marked}{second}"
+    for first, second, row_first, row_second in (
+        ("o", "a", "óòỏõọ", "áàảãạ"),
+        ("o", "e", "óòỏõọ", "éèẻẽẹ"),
+        ("u", "y", "úùủũụ", "ýỳỷỹỵ"),
+    )
+    for marked, tone in zip(row_first, row_second, strict=True)
+}
+_OLD_TONES = re.compile(r"(?<![qQ])(" + "|".join(_TONES) + r")(?!\w)")  # "quý" stays
+
+
 def normalise(text: str) -> str:
-    """Text as a reader compares it: NFC, no markdown emphasis, single spaces."""
+    """Text as a reader compares it: NFC, one tone placement, no markdown emphasis, single
+    spaces."""
     text = unicodedata.normalize("NFC", text).replace("\u00a0", " ")
+    text = _OLD_TONES.sub(lambda m: _TONES[m.group(1)], text)
     text = re.sub(r"\*+", "", text)
     return re.sub(r"\s+", " ", text).strip()
 

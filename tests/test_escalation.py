@@ -66,8 +66,9 @@ def test_the_ladder_reminds_urges_and_escalates_on_the_right_days(
     store: Store, clock: Clock
 ) -> None:
     assert _pass(clock, D(2024, 5, 15)).taken == {"remind": 0, "urge": 0, "escalate": 0}
-    # Two working days ahead of the due day: 20 departments and 13 districts are reminded.
-    assert _pass(clock, D(2024, 5, 16)).taken == {"remind": 33, "urge": 0, "escalate": 0}
+    # Two working days ahead of the due day: 19 departments and 13 districts are reminded;
+    # not Sở Nội vụ, whose own part of item 1 goes into the synthesis it writes.
+    assert _pass(clock, D(2024, 5, 16)).taken == {"remind": 32, "urge": 0, "escalate": 0}
     assert _pass(clock, D(2024, 5, 16)).taken == {"remind": 0, "urge": 0, "escalate": 0}
 
     target = assignments.find(store, LETTER, "qng.stp")
@@ -81,29 +82,60 @@ def test_the_ladder_reminds_urges_and_escalates_on_the_right_days(
     assert urging.issuer_code == "qng.snv" and urging.state == "draft"
 
     # Nothing goes to the issuer while the đôn đốc has not been sent: nobody was urged yet.
-    assert _pass(clock, D(2024, 5, 28)).taken == {"remind": 0, "urge": 0, "escalate": 1}
+    assert _pass(clock, D(2024, 5, 28)).taken == {"remind": 0, "urge": 0, "escalate": 0}
     # Released on 28/5, the đôn đốc asks for reports "trước ngày 31/5/2024".
     assert main(["release", urging.key, "--by", "Phạm Xuân Thắng"]) == 0
     assert _pass(clock, D(2024, 5, 30)).taken["escalate"] == 0
     # Its deadline has passed too: the units still late are reported to UBND tỉnh.
     assert _pass(clock, D(2024, 5, 31)).taken == {"remind": 0, "urge": 0, "escalate": 31}
     reports = _letters(store, LetterKind.ESCALATION)
-    assert [(r.issuer_code, r.issued_on) for r in reports] == [
-        ("qng.snv", D(2024, 5, 28)),  # its own late item, reported honestly on 28/5
-        ("qng.snv", D(2024, 5, 31)),
-    ]
+    assert [(r.issuer_code, r.issued_on) for r in reports] == [("qng.snv", D(2024, 5, 31))]
 
 
-def test_the_coordinators_own_follow_up_task_is_never_chased(store: Store, clock: Clock) -> None:
-    _pass(clock, D(2024, 7, 2))  # item 3 (Sở Nội vụ's synthesis) was due in June
+def test_the_coordinators_own_work_is_never_chased(store: Store, clock: Clock) -> None:
+    """Neither its part of item 1, which it reports to itself, nor item 3, its synthesis."""
+    _pass(clock, D(2024, 7, 2))  # item 3 was due in June
     with Session(store.engine) as session:
         taken = session.exec(
             select(ReminderRecord.step)
             .join(AssignmentRecord, col(AssignmentRecord.id) == col(ReminderRecord.assignment_id))
             .where(AssignmentRecord.unit_code == "qng.snv")
         ).all()
-    # Sở Nội vụ's late item 1 is only ever escalated (reported honestly), never urged.
-    assert sorted(taken) == ["escalate"]
+    assert taken == []
+
+
+def test_the_coordinators_late_work_for_the_issuer_is_reported_honestly_never_urged(
+    database: str, tmp_path: Path, clock: Clock
+) -> None:
+    """Work Sở Nội vụ owes UBND tỉnh itself (not its synthesis) is late like anyone's: it is
+    not urged by itself, and its report to UBND tỉnh says so."""
+    spec = yaml.safe_load((EXAMPLES / "quang-ngai-2371.yaml").read_text())
+    spec["items"].insert(
+        2,
+        {
+            "text": "Giao Sở Nội vụ xây dựng dự thảo Kế hoạch khắc phục, trình UBND tỉnh "
+            "{deadline}.",
+            "lead": ["qng.snv"],
+            "follow_up": False,
+            "deadline": {"before": "2024-05-20"},
+            "report_to": "qng",
+        },
+    )
+    shutil.copytree(EXAMPLES / "org", tmp_path / "org")
+    path = tmp_path / "2371.yaml"
+    path.write_text(yaml.safe_dump(spec, allow_unicode=True))
+    issue_directive(spec_path=str(path), auto_release=False)
+    store = Store.open()
+    assert _pass(clock, D(2024, 5, 21)).taken["urge"] == 32  # Sở Nội vụ is not among them
+    assert _pass(clock, D(2024, 5, 27)).taken["escalate"] == 1  # its own item 3, unurged
+    (report,) = _letters(store, LetterKind.ESCALATION)
+    letter = read(path_of(report))
+    assert letter.recipients == ["Ủy ban nhân dân tỉnh Quảng Ngãi"]
+    assert (
+        "Sở Nội vụ đang khẩn trương hoàn thành nội dung tại mục 3 Công văn số 2371/UBND-TTHC "
+        "(thời hạn trước ngày 20/5/2024) để báo cáo UBND tỉnh trong thời gian sớm nhất."
+        in letter.body
+    )
 
 
 def test_two_overlapping_passes_take_each_rung_once(store: Store, prefect_api: str) -> None:
@@ -161,7 +193,7 @@ def test_a_directive_can_set_its_own_ladder(database: str, tmp_path: Path, clock
     path.write_text(yaml.safe_dump(spec, allow_unicode=True))
     issue_directive(spec_path=str(path), auto_release=False)
     # Four working days ahead of 19/5 reaches back to Tuesday 14/5.
-    assert _pass(clock, D(2024, 5, 14)).taken["remind"] == 33
+    assert _pass(clock, D(2024, 5, 14)).taken["remind"] == 32
 
 
 def test_a_day_offices_do_not_work_passes_without_doing_anything(
@@ -178,10 +210,10 @@ def test_a_day_offices_do_not_work_passes_without_doing_anything(
 def test_a_pass_for_a_day_ahead_is_refused_and_takes_nothing(
     store: Store, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with pytest.raises(InputError, match="ngày quét sau ngày hôm nay"):
+    with pytest.raises(InputError, match="ngày sau ngày hôm nay"):
         scan_deadlines(as_of=D(2042, 5, 21))
     assert main(["escalate", "--as-of", "2042-05-21"]) == 2
-    assert "«as_of»" in capsys.readouterr().err
+    assert "«--as-of»" in capsys.readouterr().err
     assert sum(_rungs(store, step) for step in ("remind", "urge", "escalate")) == 0
 
 

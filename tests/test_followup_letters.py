@@ -87,7 +87,7 @@ def two_tier(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Story]:
         assignments.submit_report(store, stp, "Sở Tư pháp đã rà soát hồ sơ pháp chế.", [], "t")
         office = assignments.find(store, "qn:512/UBND-NC:2025-09-03>qn.binh-son", "qn.binh-son.kt")
         assignments.submit_report(store, office, "Phòng Kinh tế đã tự chấm điểm.", [], "t")
-        for day in ("2025-09-16", "2025-09-22"):
+        for day in ("2025-09-12", "2025-09-16", "2025-09-22"):
             _at(f"{day}T07:30")
             scan_deadlines()
             _release_drafts(store)
@@ -115,16 +115,18 @@ def test_binh_sons_implementing_letter_carries_the_substance_and_is_signed_by_it
 ) -> None:
     letter = quang_ngai.letter(BINH_SON)
     assert letter.issuer == ["ỦY BAN NHÂN DÂN", "HUYỆN BÌNH SƠN"]
-    assert letter.number == "Số: 02/UBND-NV"  # 01 passed 2268 down on 6/5
+    # Its register stood at 1175 when it took up chidao; 1175 passed 2268 down on 6/5.
+    assert letter.number == "Số: 1176/UBND-NV"
     assert letter.subject == (
         "triển khai thực hiện Công văn số 2371/UBND-TTHC ngày 13/5/2024 của UBND tỉnh"
     )
+    # Offices by their heads, as seed 002 writes them, and the units beside them likewise.
     assert letter.recipients == [
         "Thủ trưởng các Phòng: Nội vụ, Tư pháp, Tài chính - Kế hoạch, Tài nguyên và Môi trường,"
-        " Lao động - Thương binh và Xã hội, Văn hoá và Thông tin, Giáo dục và Đào tạo, Y tế, Kinh"
+        " Lao động - Thương binh và Xã hội, Văn hóa và Thông tin, Giáo dục và Đào tạo, Y tế, Kinh"
         " tế và Hạ tầng, Nông nghiệp và Phát triển nông thôn",
-        "Văn phòng HĐND và UBND huyện",
-        "Thanh tra huyện",
+        "Chánh Văn phòng HĐND và UBND huyện",
+        "Chánh Thanh tra huyện",
     ]
     preamble, task, follow_up = letter.body[:3]
     assert preamble.startswith(
@@ -133,12 +135,14 @@ def test_binh_sons_implementing_letter_carries_the_substance_and_is_signed_by_it
         "dung phiên họp Ban Chỉ đạo cải cách hành chính tỉnh"
     )
     assert preamble.endswith("Chủ tịch UBND huyện Bình Sơn yêu cầu:")
-    # What item 2 of 2371 asks of the districts, now asked of Bình Sơn's own units.
+    # What item 2 of 2371 asks of the districts, asked of the offices in their own field (an
+    # office has no territory), with the reporting period.
     assert task == (
         "1. Thủ trưởng các cơ quan, đơn vị nêu trên đánh giá kết quả công tác chỉ đạo, điều hành "
-        "và triển khai cải cách hành chính trên địa bàn, làm rõ trách nhiệm đối với các tiêu chí "
-        "bị giảm điểm (nội dung tại mục 2 Công văn số 2371/UBND-TTHC); báo cáo kết quả gửi về "
-        "UBND huyện Bình Sơn (qua Phòng Nội vụ) trước ngày 17/5/2024."
+        "và triển khai cải cách hành chính thuộc lĩnh vực phụ trách từ ngày 15/12/2023 đến ngày "
+        "15/5/2024, làm rõ trách nhiệm đối với các tiêu chí bị giảm điểm (nội dung tại mục 2 Công "
+        "văn số 2371/UBND-TTHC); báo cáo kết quả gửi về UBND huyện Bình Sơn (qua Phòng Nội vụ) "
+        "trước ngày 17/5/2024."
     )
     assert follow_up.startswith("2. Giao Phòng Nội vụ chủ trì, theo dõi, đôn đốc, tổng hợp")
     assert follow_up.endswith("báo cáo UBND tỉnh (qua Sở Nội vụ) trước ngày 20/5/2024.")
@@ -148,101 +152,203 @@ def test_binh_sons_implementing_letter_carries_the_substance_and_is_signed_by_it
     _absent(letter, "Bình Sơn")
 
 
-def test_the_provincial_urging_letter_names_the_late_units_and_never_its_sender(
+def test_a_district_never_tells_its_offices_to_instruct_the_districts(quang_ngai: Story) -> None:
+    """Item 1 of 2268 is addressed to the departments and the districts; passed down by a
+    district, it is addressed to its offices alone, in one sentence."""
+    letter = quang_ngai.letter("qng:2268/UBND-TTHC:2024-05-06>qng.binh-son")
+    assert letter.number == "Số: 1175/UBND-NV"
+    assert letter.body[0] == (
+        "Thực hiện Công văn số 2268/UBND-TTHC ngày 06/5/2024 của UBND tỉnh về triển khai khắc "
+        "phục, nâng cao Chỉ số PAR INDEX, Chỉ số SIPAS trong năm 2024, Chủ tịch UBND huyện Bình "
+        "Sơn yêu cầu:"
+    )
+    assert letter.body[1].startswith(
+        "1. Thủ trưởng các cơ quan, đơn vị nêu trên tổ chức tuyên truyền, quán triệt về ý nghĩa"
+    )
+    assert "huyện, thị xã, thành phố" not in letter.text
+
+
+def test_the_provincial_urging_letter_names_each_late_unit_once_and_never_its_sender(
     quang_ngai: Story,
 ) -> None:
     letter = quang_ngai.letter("don_doc:qng.snv:2024-05-21")
     assert letter.issuer == ["UBND TỈNH QUẢNG NGÃI", "SỞ NỘI VỤ"]
-    assert letter.number == "Số: 01/SNV-CCHC"
+    assert letter.number == "Số: 1051/SNV-CCHC"
     assert letter.place_date == "Quảng Ngãi, ngày 21 tháng 5 năm 2024"
-    # Sở Tư pháp reported on 2371 on time, but not yet on item 2 of 2268.
-    assert letter.recipients[0].startswith("Các sở: Tư pháp, Kế hoạch và Đầu tư, Tài chính,")
-    assert letter.recipients[1] == (
-        "Văn phòng UBND tỉnh, Thanh tra tỉnh, Ban Dân tộc, Ban Quản lý Khu kinh tế Dung Quất và "
-        "các Khu công nghiệp Quảng Ngãi"
+    assert letter.subject == (
+        "đôn đốc báo cáo kết quả thực hiện Công văn số 2268/UBND-TTHC và Công văn số "
+        "2371/UBND-TTHC của UBND tỉnh"
     )
-    assert len(letter.recipients) == 2  # the districts' reports upward went up on 17/5
+    assert letter.recipients == [
+        "Các sở: Tư pháp, Giao thông vận tải, Xây dựng, Thông tin và Truyền thông, Khoa học và "
+        "Công nghệ, Ngoại vụ",
+        "Thanh tra tỉnh",
+        "Ban Dân tộc",
+        "Ban Quản lý Khu kinh tế Dung Quất và các Khu công nghiệp Quảng Ngãi",
+    ]
     _absent(letter, "Sở Nội vụ", "Nội vụ")
     assert letter.body[0].startswith(
         "Thực hiện Công văn số 2268/UBND-TTHC ngày 06/5/2024 của UBND tỉnh về triển khai khắc "
         "phục, nâng cao Chỉ số PAR INDEX"
     )
     assert "Công văn số 2371/UBND-TTHC ngày 13/5/2024 của UBND tỉnh về chuẩn bị" in letter.body[0]
-    late = [p for p in letter.body if p.startswith("- Mục")]
-    assert all("Sở Nội vụ" not in p for p in late)  # its own work is never urged by itself
-    item_1 = next(p for p in late if p.startswith("- Mục 1 Công văn số 2371/UBND-TTHC"))
-    assert "(thời hạn trước ngày 20/5/2024)" in item_1
-    assert "Sở Tư pháp" not in item_1 and "Sở Y tế" not in item_1  # they reported on time
-    assert "Sở Tài chính" in item_1
-    assert not any("Mục 3 Công văn số 2371" in p for p in late)  # the synthesis task
+    # Late on both letters: named once, under both items. The districts' reports upward went
+    # up on 17/5; Sở Nội vụ's own part and its synthesis task are never urged.
+    assert [p for p in letter.body if p.startswith("- ")] == [
+        "- Mục 2 Công văn số 2268/UBND-TTHC (thời hạn trước ngày 20/5/2024) và mục 1 Công văn số "
+        "2371/UBND-TTHC (thời hạn trước ngày 20/5/2024): Sở Xây dựng, Thanh tra tỉnh, Ban Dân "
+        "tộc, Ban Quản lý Khu kinh tế Dung Quất và các Khu công nghiệp Quảng Ngãi.",
+        "- Mục 2 Công văn số 2268/UBND-TTHC (thời hạn trước ngày 20/5/2024): Sở Tư pháp, Sở Giao "
+        "thông vận tải, Sở Thông tin và Truyền thông, Sở Khoa học và Công nghệ, Sở Ngoại vụ.",
+    ]
     assert letter.body[-1].startswith(
-        "Để kịp thời tổng hợp, báo cáo UBND tỉnh, Sở Nội vụ đề nghị Giám đốc các sở,"
+        "Để kịp thời tổng hợp, báo cáo UBND tỉnh, Sở Nội vụ đề nghị Giám đốc các sở, Chánh "
+        "Thanh tra tỉnh, Trưởng ban Dân tộc,"
     )
     assert letter.body[-1].endswith("gửi báo cáo về Sở Nội vụ trước ngày 24/5/2024./.")
     assert (letter.signature, letter.signer) == (
         ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"],
         "Phạm Xuân Thắng",
     )
-    assert letter.distribution == ["Như trên", "UBND tỉnh (b/c)"]
+    assert letter.distribution == [
+        "Như trên",
+        "UBND tỉnh (b/c)",
+        "Giám đốc, các Phó Giám đốc Sở",
+    ]
     assert letter.archive == ["VT", "CCHC"]
 
 
-def test_a_district_coordinator_urges_its_own_offices_not_its_district(quang_ngai: Story) -> None:
-    letter = quang_ngai.letter("don_doc:qng.binh-son.pnv:2024-05-17")
-    assert letter.issuer == ["UBND HUYỆN BÌNH SƠN", "PHÒNG NỘI VỤ"]
-    assert letter.number == "Số: 01/NV"
-    assert letter.recipients == [
-        "Thủ trưởng các Phòng: Tài nguyên và Môi trường, Lao động - Thương binh và Xã hội, "
-        "Nông nghiệp và Phát triển nông thôn"
-    ]
+def test_a_district_coordinator_urges_its_offices_to_answer_before_the_district_reports_up(
+    quang_ngai: Story,
+) -> None:
+    """Ba Tơ's report to the province is due before 20/5 (Friday 17/5 is its last working
+    day): on 17/5 its Phòng Nội vụ gives the two late offices until Monday 20/5, not a week."""
+    letter = quang_ngai.letter("don_doc:qng.ba-to.pnv:2024-05-17")
+    assert letter.issuer == ["UBND HUYỆN BA TƠ", "PHÒNG NỘI VỤ"]
+    assert letter.number == "Số: 258/NV"
+    assert letter.recipients == ["Thủ trưởng các Phòng: Tài nguyên và Môi trường, Dân tộc"]
     _absent(letter, "Phòng Nội vụ")
-    assert not letter.addressed_to("Bình Sơn")
-    assert letter.distribution == ["Như trên", "UBND huyện Bình Sơn (b/c)"]
-    assert "Mục 1 Công văn số 02/UBND-NV (thời hạn trước ngày 17/5/2024)" in letter.text
+    assert not letter.addressed_to("Ba Tơ")
+    assert letter.distribution == ["Như trên", "UBND huyện Ba Tơ (b/c)"]
+    assert (
+        "- Mục 1 Công văn số 1361/UBND-NV (thời hạn trước ngày 17/5/2024): Phòng Tài nguyên và "
+        "Môi trường, Phòng Dân tộc." in letter.body
+    )
+    assert letter.body[-1].endswith(
+        "gửi báo cáo về Phòng Nội vụ chậm nhất đến ngày 20 tháng 5 năm 2024./."
+    )
     assert letter.signature == ["KT. TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG"] and letter.signer
 
 
-def test_the_escalation_report_reports_to_the_issuer_and_owns_up_to_its_own_late_work(
+def test_the_escalation_report_names_who_is_still_late_and_not_its_sender(
     quang_ngai: Story,
 ) -> None:
     letter = quang_ngai.letter("bao_cao_cham:qng.snv:>qng:2024-05-27")
-    assert letter.number == "Số: 02/BC-SNV"
+    assert letter.number == "Số: 1052/BC-SNV"
     assert letter.recipients == ["Ủy ban nhân dân tỉnh Quảng Ngãi"]
     _absent(letter, "Sở Nội vụ")
     opening = letter.body[0]
-    assert "Ngày 21/5/2024, Sở Nội vụ đã có Công văn số 01/SNV-CCHC đôn đốc" in opening
+    assert "Ngày 21/5/2024, Sở Nội vụ đã có Công văn số 1051/SNV-CCHC đôn đốc" in opening
     assert opening.endswith("Sở Nội vụ báo cáo tình hình như sau:")
     assert not any(p.endswith("yêu cầu:") for p in letter.body)
-    item_1 = next(p for p in letter.body if p.startswith("- Mục 1 Công văn số 2371/UBND-TTHC"))
-    assert "Sở Xây dựng" not in item_1 and "Sở Tài chính" in item_1
-    assert "Sở Nội vụ" not in item_1
-    own = next(p for p in letter.body if p.startswith("Đối với nhiệm vụ của mình, Sở Nội vụ"))
-    assert "mục 1 Công văn số 2371/UBND-TTHC (thời hạn trước ngày 20/5/2024)" in own
+    # Sở Xây dựng and Thanh tra tỉnh reported on 2371 after the đôn đốc, not on 2268.
+    assert "còn 7 cơ quan, đơn vị chưa gửi báo cáo:" in letter.text
+    assert [p for p in letter.body if p.startswith("- ")] == [
+        "- Mục 2 Công văn số 2268/UBND-TTHC (thời hạn trước ngày 20/5/2024) và mục 1 Công văn số "
+        "2371/UBND-TTHC (thời hạn trước ngày 20/5/2024): Ban Dân tộc, Ban Quản lý Khu kinh tế "
+        "Dung Quất và các Khu công nghiệp Quảng Ngãi.",
+        "- Mục 2 Công văn số 2268/UBND-TTHC (thời hạn trước ngày 20/5/2024): Sở Xây dựng, Sở "
+        "Thông tin và Truyền thông, Sở Khoa học và Công nghệ, Sở Ngoại vụ, Thanh tra tỉnh.",
+    ]
+    # Its own part of item 1 goes into its synthesis: nothing to own up to here.
+    assert "Sở Nội vụ đang khẩn trương hoàn thành" not in letter.text
     assert letter.body[-1] == "Sở Nội vụ kính báo cáo UBND tỉnh xem xét, chỉ đạo./."
     assert (letter.signature, letter.signer) == (["GIÁM ĐỐC"], "Lê Ngọc Nam")
+    assert letter.distribution == [
+        "Như trên",
+        "CT, các PCT UBND tỉnh (b/c)",
+        "Giám đốc, các Phó Giám đốc Sở",
+    ]
 
 
 def test_a_districts_escalation_report_goes_to_its_district_committee(quang_ngai: Story) -> None:
-    letter = quang_ngai.letter("bao_cao_cham:qng.binh-son.pnv:>qng.binh-son:2024-05-27")
-    assert letter.issuer == ["UBND HUYỆN BÌNH SƠN", "PHÒNG NỘI VỤ"]
-    assert letter.recipients == ["Ủy ban nhân dân huyện Bình Sơn"]
+    letter = quang_ngai.letter("bao_cao_cham:qng.son-tay.pnv:>qng.son-tay:2024-05-27")
+    assert letter.issuer == ["UBND HUYỆN SƠN TÂY", "PHÒNG NỘI VỤ"]
+    assert letter.number == "Số: 292/BC-NV"  # 291/NV was its đôn đốc of 17/5
+    assert letter.recipients == ["Ủy ban nhân dân huyện Sơn Tây"]
     _absent(letter, "Phòng Nội vụ")
-    assert "Phòng Nội vụ đề nghị UBND huyện Bình Sơn:" in letter.body
-    assert "còn 3 cơ quan, đơn vị chưa gửi báo cáo" in letter.text
+    assert "Phòng Nội vụ đề nghị UBND huyện Sơn Tây:" in letter.body
+    assert "còn 2 cơ quan, đơn vị chưa gửi báo cáo:" in letter.text
+    assert (
+        "1. Phê bình Trưởng phòng Kinh tế và Hạ tầng, Chánh Thanh tra huyện chậm báo cáo kết quả "
+        "thực hiện nhiệm vụ được giao." in letter.body
+    )
 
 
 def test_the_report_upward_agrees_with_the_synthesis(quang_ngai: Story) -> None:
     rollup = quang_ngai.letter(f"bao_cao_len:{BINH_SON}")
-    assert rollup.recipients == ["Sở Nội vụ"]
+    assert rollup.number == "Số: 1177/BC-UBND"
+    assert rollup.recipients == ["Sở Nội vụ tỉnh Quảng Ngãi"]
     assert rollup.signature == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
-    assert "9/12 cơ quan, đơn vị đã báo cáo (9 đúng hạn, 0 trễ hạn)" in rollup.text
+    assert rollup.distribution == ["Như trên", "CT, các PCT UBND huyện"]
+    # Its Phòng Nội vụ writes this report: it is neither counted nor listed as owing one.
+    assert "11/11 cơ quan, đơn vị đã báo cáo (11 đúng hạn, 0 trễ hạn)" in rollup.text
+    assert not any(p.startswith("- Phòng Nội vụ") for p in rollup.body)
+    # A district whose offices had not all reported names them, without item numbers.
+    son_tay = quang_ngai.letter("bao_cao_len:qng:2371/UBND-TTHC:2024-05-13>qng.son-tay")
+    assert (
+        "Các cơ quan, đơn vị chưa báo cáo: Thanh tra huyện, Phòng Kinh tế và Hạ tầng. UBND huyện "
+        "Sơn Tây đã chỉ đạo Phòng Nội vụ tiếp tục đôn đốc và sẽ báo cáo bổ sung." in son_tay.body
+    )
     synthesis = quang_ngai.letter("tong_hop:qng:2371/UBND-TTHC:2024-05-13:2024-05-27")
-    line = next(row for row in synthesis.tables[-1] if row[1] == "Ủy ban nhân dân huyện Bình Sơn")
+    appendix = synthesis.tables[-1]
+    line = next(row for row in appendix if row[1] == "Ủy ban nhân dân huyện Bình Sơn")
     assert line[2:] == [
         "2",
-        "Đã báo cáo, chờ xem xét",
+        "Đã báo cáo",
         "17/5/2024 (đúng hạn)",
-        "9/12 đơn vị trực thuộc đã báo cáo",
+        "11/11 đơn vị trực thuộc đã báo cáo",
+    ]
+
+
+def test_the_synthesis_counts_agree_with_its_appendix_and_leave_out_its_sender(
+    quang_ngai: Story,
+) -> None:
+    synthesis = quang_ngai.letter("tong_hop:qng:2371/UBND-TTHC:2024-05-13:2024-05-27")
+    assert synthesis.number == "Số: 1053/BC-SNV"
+    appendix = synthesis.tables[-1]
+    assert [row[:2] for row in appendix if row[0] in ("I", "II")] == [
+        ["I", "Sở, ban, ngành"],
+        ["II", "UBND cấp huyện"],
+    ]
+    units = [row[1] for row in appendix if row[0].isdigit()]
+    assert "Sở Nội vụ" not in units and len(units) == 32
+    never = [row[1] for row in appendix if row[3] == "Chưa báo cáo"]
+    assert never == [
+        "Ban Dân tộc",
+        "Ban Quản lý Khu kinh tế Dung Quất và các Khu công nghiệp Quảng Ngãi",
+    ]
+    assert (
+        "Tổng số 32 việc được giao: 28 việc báo cáo đúng hạn (88%), 2 việc báo cáo trễ hạn, 2 "
+        "việc chưa báo cáo." in synthesis.body
+    )
+    assert (
+        "Đến ngày 27/5/2024, còn 2 việc chưa được báo cáo: Ban Dân tộc (mục 1)," in synthesis.text
+    )
+    assert (
+        "Sau thời hạn báo cáo, Sở Nội vụ đã ban hành Công văn số 1051/SNV-CCHC ngày 21/5/2024 đôn "
+        "đốc các cơ quan, đơn vị chưa báo cáo." in synthesis.body
+    )
+    # Items by what they ask for, whole; no text is cut off in a table.
+    by_item = next(t for t in synthesis.tables if t[0][0] == "Mục")
+    assert [row[1] for row in by_item[1:]] == [
+        "Báo cáo kết quả thực hiện nhiệm vụ cải cách hành chính",
+        "Báo cáo đánh giá kết quả cải cách hành chính của địa phương",
+    ]
+    assert synthesis.distribution == [
+        "Như trên",
+        "CT, các PCT UBND tỉnh (b/c)",
+        "Giám đốc, các Phó Giám đốc Sở",
     ]
 
 
@@ -252,6 +358,7 @@ def test_the_report_upward_agrees_with_the_synthesis(quang_ngai: Story) -> None:
         BINH_SON,
         "don_doc:qng.snv:2024-05-21",
         "bao_cao_cham:qng.snv:>qng:2024-05-27",
+        "bao_cao_cham:qng.son-tay.pnv:>qng.son-tay:2024-05-27",
         f"bao_cao_len:{BINH_SON}",
         "tong_hop:qng:2371/UBND-TTHC:2024-05-13:2024-05-27",
     ],
@@ -281,36 +388,57 @@ def test_a_communes_implementing_letter_carries_the_reporting_period(two_tier: S
     letter = two_tier.letter(XA_BINH_SON)
     assert letter.issuer == ["ỦY BAN NHÂN DÂN", "XÃ BÌNH SƠN"]
     assert letter.number == "Số: 01/UBND-VHXH"
+    assert letter.place_date == "Bình Sơn, ngày 03 tháng 9 năm 2025"
     assert letter.recipients == [
         "Thủ trưởng các Phòng: Kinh tế, Văn hóa - Xã hội",
-        "Văn phòng HĐND và UBND xã",
+        "Chánh Văn phòng HĐND và UBND xã",
     ]
+    assert "chấm điểm của xã, Chủ tịch UBND xã Bình Sơn yêu cầu:" in letter.body[0]
+    # Each office scores its own field, not the whole commune.
     assert letter.body[1] == (
         "1. Thủ trưởng các cơ quan, đơn vị nêu trên tự đánh giá, chấm điểm kết quả cải cách hành "
-        "chính của địa phương từ ngày 01/7/2025 đến ngày 31/8/2025, kèm hồ sơ, tài liệu kiểm chứng"
-        " (nội dung tại mục 1 Công văn số 512/UBND-NC); báo cáo kết quả gửi về UBND xã Bình Sơn "
-        "(qua Phòng Văn hóa - Xã hội) trước ngày 12/9/2025."
+        "chính thuộc lĩnh vực phụ trách từ ngày 01/7/2025 đến ngày 31/8/2025, kèm hồ sơ, tài liệu "
+        "kiểm chứng (nội dung tại mục 1 Công văn số 512/UBND-NC); báo cáo kết quả gửi về UBND xã "
+        "Bình Sơn (qua Phòng Văn hóa - Xã hội) trước ngày 12/9/2025."
     )
-    assert (letter.signature, letter.signer) == (["CHỦ TỊCH"], "Nguyễn Văn Sáu")
+    assert (letter.signature, letter.signer) == (["CHỦ TỊCH"], "Nguyễn Văn Thanh")
     _absent(letter, "xã Bình Sơn")
 
 
-def test_the_provincial_urging_letter_groups_communes_and_chases_cooperating_units_on_request(
+def test_a_ward_named_after_a_person_is_written_in_full_and_its_offices_one_per_line(
+    two_tier: Story,
+) -> None:
+    letter = two_tier.letter("qn:512/UBND-NC:2025-09-03>qn.tqt")
+    assert letter.place_date == "Phường Trương Quang Trọng, ngày 03 tháng 9 năm 2025"
+    # "Kinh tế, Hạ tầng và Đô thị" has a comma of its own: it cannot share a list.
+    assert letter.recipients == [
+        "Trưởng phòng Kinh tế, Hạ tầng và Đô thị",
+        "Trưởng phòng Văn hóa - Xã hội",
+        "Chánh Văn phòng HĐND và UBND phường",
+    ]
+
+
+def test_the_provincial_urging_letter_groups_communes_by_kind_and_chases_cooperating_units(
     two_tier: Story,
 ) -> None:
     letter = two_tier.letter("don_doc:qn.snv:2025-09-16")
     assert letter.recipients == [
         "Các sở: Tài chính, Xây dựng, Y tế",
         "Văn phòng UBND tỉnh",
-        "UBND các xã, đặc khu: Lý Sơn, Tịnh Khê, Sơn Tịnh",
+        "UBND các xã: Tịnh Khê, Sơn Tịnh",
+        "Ủy ban nhân dân đặc khu Lý Sơn",
     ]
     _absent(letter, "Sở Nội vụ")
-    item_3 = next(p for p in letter.body if p.startswith("- Mục 3 Công văn số 512/UBND-NC"))
     # Item 3 asks that Văn phòng UBND tỉnh, cooperating, be chased too; item 2 does not.
-    assert item_3.endswith(
-        "Sở Tài chính, Sở Xây dựng, Sở Y tế; đơn vị phối hợp: Văn phòng UBND tỉnh."
-    )
-    assert not any(p.startswith("- Mục 2") for p in letter.body)
+    assert [p for p in letter.body if p.startswith("- ")] == [
+        "- Mục 1 Công văn số 512/UBND-NC (thời hạn trước ngày 15/9/2025): UBND đặc khu Lý Sơn, "
+        "UBND xã Tịnh Khê, UBND xã Sơn Tịnh.",
+        "- Mục 3 Công văn số 512/UBND-NC (thời hạn trước ngày 15/9/2025): Sở Tài chính, Sở Xây "
+        "dựng, Sở Y tế.",
+        "- Phối hợp thực hiện mục 3 Công văn số 512/UBND-NC (thời hạn trước ngày 15/9/2025): Văn "
+        "phòng UBND tỉnh.",
+    ]
+    assert "; Chánh Văn phòng UBND tỉnh phối hợp thực hiện, gửi báo cáo về" in letter.body[-1]
     assert (letter.signature, letter.signer) == (["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"], "Lê Quang Vinh")
 
 
@@ -333,9 +461,12 @@ def test_the_two_tier_synthesis_and_reports(two_tier: Story) -> None:
     assert synthesis.signer == "Huỳnh Thị Thu Hà"
     rates = next(t for t in synthesis.tables if t[0][0] == "Nhóm đơn vị")
     assert [row[0] for row in rates[1:]] == ["UBND cấp xã", "Sở, ban, ngành"]
+    assert "2 địa phương đã ban hành văn bản triển khai" in synthesis.text
+    # Sent on 12/9, the commune's last working day before its deadline (before 15/9).
     rollup = two_tier.letter(f"bao_cao_len:{XA_BINH_SON}")
-    assert rollup.recipients == ["Sở Nội vụ"]
-    assert "1/3 cơ quan, đơn vị đã báo cáo (1 đúng hạn, 0 trễ hạn)" in rollup.text
+    assert rollup.place_date == "Bình Sơn, ngày 12 tháng 9 năm 2025"
+    assert rollup.recipients == ["Sở Nội vụ tỉnh Quảng Ngãi"]
+    assert "1/2 cơ quan, đơn vị đã báo cáo (1 đúng hạn, 0 trễ hạn)" in rollup.text
     assert rollup.signature == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
     assert rollup.signer == "Lê Thị Hồng"
 

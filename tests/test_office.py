@@ -328,7 +328,7 @@ def test_serve_explains_a_missing_postgresql_in_vietnamese(tmp_path: Path) -> No
         check=False,
     )
     assert done.returncode == 2
-    assert "trường «postgres», giá trị «postgresql://postgres@127.0.0.1:1»" in done.stderr
+    assert "«postgres», giá trị «postgresql://postgres@127.0.0.1:1»" in done.stderr
     assert "không chuẩn bị được cơ sở dữ liệu PostgreSQL" in done.stderr
     assert not (tmp_path / "logs").exists()
 

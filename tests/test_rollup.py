@@ -35,13 +35,15 @@ def store(database: str) -> Store:
 
 
 def _offices(store: Store) -> list[str]:
-    """The units whose reports Bình Sơn's coordinator (Phòng Nội vụ) gathers."""
+    """The units whose reports Bình Sơn's coordinator (Phòng Nội vụ) gathers: not its own
+    part, which goes into the report it drafts."""
     letter = store.lookup(BINH_SON)
     with Session(store.engine) as session:
         owed = session.exec(
             select(AssignmentRecord).where(
                 AssignmentRecord.directive_id == letter.id,
                 AssignmentRecord.report_to_code == "qng.binh-son.pnv",
+                AssignmentRecord.unit_code != "qng.binh-son.pnv",
             )
         )
         return [a.unit_code for a in owed]
@@ -84,7 +86,7 @@ def test_the_report_upward_is_drafted_when_every_office_has_reported(
 ) -> None:
     clock("2024-05-15T10:00")
     offices = _offices(store)
-    assert len(offices) == 12
+    assert len(offices) == 11
     for unit in offices:
         _report(store, unit, 15)
     _pass(clock, 16)
@@ -93,8 +95,9 @@ def test_the_report_upward_is_drafted_when_every_office_has_reported(
     letter = read(path_of(drafted))
     assert letter.issuer == ["ỦY BAN NHÂN DÂN", "HUYỆN BÌNH SƠN"]
     assert letter.number == "Số: /BC-UBND"
-    assert letter.recipients == ["Sở Nội vụ"]  # whom item 2 of 2371 reports to
-    assert "12/12 cơ quan, đơn vị đã báo cáo (12 đúng hạn, 0 trễ hạn)" in letter.text
+    # Whom item 2 of 2371 reports to, as a district names a department of the province.
+    assert letter.recipients == ["Sở Nội vụ tỉnh Quảng Ngãi"]
+    assert "11/11 cơ quan, đơn vị đã báo cáo (11 đúng hạn, 0 trễ hạn)" in letter.text
     assert "- Phòng Tư pháp: Báo cáo của qng.binh-son.ptp về cải cách hành chính." in letter.body
     assert letter.signature == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
     assert letter.signer  # a deputy's name from the tree
@@ -119,9 +122,13 @@ def test_at_the_internal_deadline_the_draft_names_the_gaps_and_its_release_is_th
         _report(store, unit, 16)
     _pass(clock, 17)
     letter = read(path_of(_rollup(store)))  # type: ignore[arg-type]
-    assert "9/12 cơ quan, đơn vị đã báo cáo (9 đúng hạn, 0 trễ hạn)" in letter.text
+    assert "9/11 cơ quan, đơn vị đã báo cáo (9 đúng hạn, 0 trễ hạn)" in letter.text
     gaps = next(p for p in letter.body if p.startswith("Các cơ quan, đơn vị chưa báo cáo:"))
-    assert gaps.count("(mục 1)") == 3
+    # The offices had one item each: no item numbers, and never Phòng Nội vụ, who writes it.
+    assert gaps.startswith(
+        "Các cơ quan, đơn vị chưa báo cáo: Phòng Kinh tế và Hạ tầng, Phòng Nông nghiệp và Phát "
+        "triển nông thôn."
+    )
     before = counts(Store.open())
     _pass(clock, 17)
     assert counts(Store.open()) == before  # the same draft again records nothing
@@ -138,3 +145,7 @@ def test_at_the_internal_deadline_the_draft_names_the_gaps_and_its_release_is_th
         ).one()
     assert report.text.startswith("Báo cáo số 02/BC-UBND ngày 17/5/2024")
     assert report.late is False
+    # It also answers Phòng Nội vụ's own work below: its part of item 1 and its item 2.
+    for label in ("1.", "2."):
+        own = assignments.find(store, BINH_SON, "qng.binh-son.pnv", label)
+        assert own.state == "reported"
