@@ -46,6 +46,11 @@ def _parser() -> Parser:
     )
     render.arg("spec", type=Path, help="tệp mô tả văn bản (YAML)")
     render.arg("-o", "--output", type=Path, help="tệp .docx kết quả")
+    render.arg(
+        "--overwrite",
+        action="store_true",
+        help="thay tệp kết quả đã có với nội dung khác (mặc định: từ chối)",
+    )
     render.arg("--org", type=Path, help="cây tổ chức thay cho trường org của tệp mô tả")
     render.arg(
         "--templates", type=Path, help="thư mục mẫu văn bản riêng (dùng trước mẫu của chidao)"

@@ -44,7 +44,8 @@ from models.states import LetterKind
 from models.store import Store
 from models.synthetic import Shape, write_synthetic_org
 from models.vntext import short_date
-from renderer import default_filename, folders, render_directive, wording
+from renderer import default_filename, folders, wording
+from renderer import render as render_letter
 
 if TYPE_CHECKING:
     from flows.cascade import CascadeResult
@@ -57,7 +58,11 @@ def render(args: argparse.Namespace) -> int:
     out = args.output or Path(default_filename(directive))
     if out.is_dir():
         raise InputError.one("(dòng lệnh)", "-o", str(out), "là một thư mục; hãy cho tên tệp .docx")
-    render_directive(directive, out, folders(args.templates))
+    data = render_letter(directive, search=folders(args.templates)).data
+    if out.is_file() and out.read_bytes() != data and not args.overwrite:
+        message = "tệp đã có, với nội dung khác; thêm --overwrite để thay, hoặc chọn tên khác"
+        raise InputError.one("(dòng lệnh)", "-o", str(out), message)
+    write_atomic(out, data)
     print(f"Đã tạo dự thảo văn bản: {out}")
     return 0
 

@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from uuid import UUID
 
-from prefect import flow, get_run_logger, task
+from prefect import flow, get_run_logger
 from prefect.artifacts import TableArtifact, create_progress_artifact, update_progress_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.orchestration import get_client
 
 from flows import letters
-from flows.context import actor, refusing
+from flows.context import actor, refusing, step
 from flows.forms import lead_days_field, titled
 from models import board, clock
 from models.cascade import child_key, implementing_spec, issuable, root_key
@@ -71,14 +71,13 @@ def documents_dir(root: DirectiveRecord) -> Path:
 
 
 # NO_CACHE: idempotency lives in the database's unique keys, not in Prefect's result cache.
-@task(
+@step(
     name="Ghi nhận cấp chỉ đạo",
     task_run_name="Cấp {level}: ghi nhận chỉ đạo và giao việc",
     cache_policy=NO_CACHE,
     retries=2,  # a concurrent run may win a unique key first; the retry then finds it
     retry_delay_seconds=1,
 )
-@refusing
 def record_level(
     level: int, parents: Sequence[int], folder: str, auto_release: bool, lead_days: int
 ) -> tuple[list[int], Timings]:
@@ -110,10 +109,9 @@ def record_level(
     return ids, Timings(database=time.perf_counter() - started)
 
 
-@task(
+@step(
     name="Viết văn bản Word", task_run_name="Cấp {level}: viết văn bản Word", cache_policy=NO_CACHE
 )
-@refusing
 def write_documents(level: int, ids: Sequence[int]) -> tuple[Outcome, Timings]:
     """Write the level's letters not written yet (or redrafted since), and check the others'
     files against the bytes kept for them. Rendering is deterministic, so a rewrite after a
@@ -136,10 +134,9 @@ def board_key(key: str) -> str:
     return f"trang-thai-{readable[:60]}-{hashlib.sha256(key.encode()).hexdigest()[:8]}"
 
 
-@task(
+@step(
     name="Bảng trạng thái", task_run_name="Bảng trạng thái {count} chỉ đạo", cache_policy=NO_CACHE
 )
-@refusing
 def publish_boards(ids: Sequence[int], count: int) -> Timings:
     """One table artifact per directive: its units × tasks × state."""
     started = time.perf_counter()

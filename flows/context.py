@@ -10,7 +10,8 @@ import typing
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
-from prefect import get_run_logger
+from prefect import get_run_logger, task
+from prefect.client.schemas.objects import State
 from prefect.runtime import flow_run
 from prefect.states import Failed
 from sqlalchemy.exc import DBAPIError
@@ -48,6 +49,26 @@ def refusing(body: Callable[P, R]) -> Callable[P, R]:
     run.__signature__ = inspect.signature(body, eval_str=True)  # type: ignore[attr-defined]
     run.__annotations__ = typing.get_type_hints(body)
     return run
+
+
+def step(**options: Any) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """A Prefect task (OPTIONS as for @task) whose refusal ends its own run Failed in Vietnamese
+    (see refusing) and is raised again in the flow that called it, so that the flow is refused
+    too: Prefect hands a task's returned Failed state to its caller as a value."""
+
+    def wrap(body: Callable[P, R]) -> Callable[P, R]:
+        run = task(**options)(refusing(body))
+
+        @functools.wraps(body)
+        def call(*args: P.args, **kwargs: P.kwargs) -> R:
+            done: Any = run(*args, **kwargs)
+            if isinstance(done, State):
+                return done.result()  # type: ignore[no-any-return]  # raises the refusal
+            return done  # type: ignore[no-any-return]
+
+        return call
+
+    return wrap
 
 
 def _refused(error: ChidaoError) -> Any:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from prefect import flow, get_run_logger, task
+from prefect import flow, get_run_logger
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from sqlmodel import col, select
 
 from flows import letters
-from flows.context import actor, refusing
+from flows.context import actor, refusing, step
 from flows.forms import titled
 from models import clock, escalation, rollup
 from models.documents import Outcome, path_of
@@ -34,14 +34,12 @@ class ScanResult:
     edited: list[str] = field(default_factory=list)
 
 
-@task(name="Nhận các bậc đôn đốc", cache_policy=NO_CACHE)
-@refusing
+@step(name="Nhận các bậc đôn đốc", cache_policy=NO_CACHE)
 def take_rungs(day: dt.date) -> dict[str, int]:
     return escalation.claim(Store.open(), day, actor())
 
 
-@task(name="Viết công văn đôn đốc và báo cáo", cache_policy=NO_CACHE)
-@refusing
+@step(name="Viết công văn đôn đốc và báo cáo", cache_policy=NO_CACHE)
 def write_notices() -> tuple[list[int], Outcome]:
     """Every công văn đôn đốc and escalation report still owed — claimed by this pass or by an
     earlier one that did not finish — drafted from all the rungs linked to it."""
@@ -51,8 +49,7 @@ def write_notices() -> tuple[list[int], Outcome]:
     return [x.id for x in owed if x.id is not None], outcome
 
 
-@task(name="Soạn báo cáo lên cấp trên", cache_policy=NO_CACHE)
-@refusing
+@step(name="Soạn báo cáo lên cấp trên", cache_policy=NO_CACHE)
 def draft_rollups(day: dt.date) -> tuple[list[int], Outcome]:
     """Each governing unit's report upward, from its own units' reports (gaps named), as of
     DAY; a draft is never moved back in time, and a released report is never redrafted."""

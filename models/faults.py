@@ -19,6 +19,7 @@ _ERRNO = {
     errno.EPERM: "không được phép ghi hoặc đọc ở đây; hãy kiểm tra quyền của thư mục",
     errno.EISDIR: "đây là một thư mục, không phải tệp; hãy cho một tên tệp",
     errno.ENOTDIR: "một phần của đường dẫn không phải thư mục",
+    errno.EEXIST: "đường dẫn này là một tệp, không phải thư mục; hãy cho một thư mục",
     errno.ENOENT: "không tìm thấy thư mục hoặc tệp",
     errno.EIO: "lỗi đọc ghi của ổ đĩa",
 }

@@ -169,6 +169,18 @@ def test_evidence_outside_the_limits_is_refused_and_nothing_is_stored(
     assert not (home() / "evidence").exists()
 
 
+def test_a_refused_second_report_leaves_no_evidence_behind(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = _evidence(tmp_path, "lan-1.pdf", b"%PDF-1.4 lan mot")
+    second = _evidence(tmp_path, "lan-2.pdf", b"%PDF-1.4 lan hai")
+    assert main(["report", LETTER, "qng.stp", "--text", "x", "--file", str(first)]) == 0
+    kept = sorted((home() / "evidence").rglob("*"))
+    assert main(["report", LETTER, "qng.stp", "--text", "y", "--file", str(second)]) == 3
+    assert "không thể chuyển" in capsys.readouterr().err
+    assert sorted((home() / "evidence").rglob("*")) == kept  # the second file was not kept
+
+
 def _all_at_once(count: int, send: Callable[[int], None]) -> None:
     threads = [threading.Thread(target=send, args=(n,)) for n in range(count)]
     for thread in threads:
