@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 import yaml  # noqa: E402
 
 from models.directive import Directive  # noqa: E402
-from models.importer import import_letter, letter_spec, stated_fields  # noqa: E402
+from models.importing import import_letter, letter_spec, stated_fields  # noqa: E402
 from models.letterfile import read_letter  # noqa: E402
 from models.org import OrgTree  # noqa: E402
 from renderer import render  # noqa: E402

@@ -10,7 +10,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from chidao import commands
+from chidao import commands, receiving
 from chidao.args import Parser
 from models.errors import ChidaoError
 from models.faults import as_fault
@@ -210,11 +210,20 @@ def _parser() -> Parser:
 
     imports = command(
         "import",
-        "đọc văn bản đến (.docx, .txt, .md) thành tệp mô tả chỉ đạo (YAML)",
-        commands.import_letter_file,
-        "chidao import cong-van-den.docx --org examples/org/quang-ngai.yaml -o spec.yaml",
+        "đọc văn bản đến (.docx, .pdf, .txt, .md) thành tệp mô tả chỉ đạo (YAML) «chưa kiểm tra» "
+        "và vào sổ văn bản đến; --check khi đã kiểm tra xong",
+        receiving.import_letter_file,
+        "chidao import cong-van-den.pdf --org examples/org/quang-ngai.yaml -o spec.yaml\n"
+        "  chidao import --check spec.yaml",
     )
-    imports.arg("file", type=Path, help="văn bản đến")
+    imports.arg("file", type=Path, help="văn bản đến, hoặc tệp mô tả khi dùng --check")
+    imports.arg(
+        "--check",
+        action="store_true",
+        help="đã kiểm tra tệp mô tả: kiểm lại và bỏ dấu «chưa kiểm tra» để có thể phát hành",
+    )
+    imports.arg("--received-on", metavar="NGÀY", help="ngày nhận văn bản (mặc định: hôm nay)")
+    imports.arg("--received-by", metavar="ĐƠN-VỊ", help="đơn vị nhận (mặc định: gốc cây tổ chức)")
     imports.arg("-o", "--output", type=Path, help="tệp YAML kết quả (mặc định: in ra)")
     imports.arg("--org", type=Path, help="cây tổ chức (mặc định: biến CHIDAO_ORG)")
     imports.arg("--issued-on", help="ngày dự kiến khi văn bản để trống ngày (YYYY-MM-DD)")

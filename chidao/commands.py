@@ -21,21 +21,13 @@ from sqlmodel import Session
 
 from chidao.status import status_text, table_text
 from models import assignments, clock
-from models.calendar import ZONE, WorkingCalendar
+from models.calendar import ZONE
 from models.cascade import issuable
 from models.directive import Directive
 from models.documents import path_of
 from models.errors import InputError, Problem, ServiceError
 from models.evidence import read_evidence
 from models.files import write_atomic
-from models.importer import (
-    implementing_letter,
-    import_letter,
-    letter_spec,
-    org_reference,
-    spec_yaml,
-)
-from models.letterfile import read_letter
 from models.letters import find_letters, register_lines, set_first_number, waiting
 from models.limits import FIRST_YEAR, LAST_YEAR, MAX_LEAD_DAYS
 from models.org import OrgTree
@@ -44,7 +36,7 @@ from models.states import LetterKind
 from models.store import Store
 from models.synthetic import Shape, write_synthetic_org
 from models.vntext import short_date
-from renderer import default_filename, folders, wording
+from renderer import default_filename, folders
 from renderer import render as render_letter
 
 if TYPE_CHECKING:
@@ -341,56 +333,6 @@ def _print_cascade(result: CascadeResult) -> None:
     for path in result.restored:
         print(f"Đã viết lại tệp bị mất hoặc hỏng: {path}", file=sys.stderr)
     _print_edited(result.edited)
-
-
-def import_letter_file(args: argparse.Namespace) -> int:
-    org_path = args.org or settings().org
-    if org_path is None:
-        raise InputError.one(
-            args.file, "--org", None, "hãy cho cây tổ chức để khớp các đơn vị (--org TỆP.yaml)"
-        )
-    org = OrgTree.load(org_path)
-    lines = read_letter(args.file)
-    imported = import_letter(lines, org, org_reference(org_path, args.output))
-    data = imported.spec
-    if args.issued_on:
-        data["issued_on"] = _date(args.issued_on, "--issued-on").isoformat()
-    notes = [u.describe(str(args.file)) for u in imported.unread]
-    try:
-        if args.implement_as:
-            say = wording("trien_khai.txt.j2")
-            spec = implementing_letter(data, org, args.file, args.implement_as, args.lead_days, say)
-        else:
-            spec = letter_spec(data, org, args.file)
-    except InputError:
-        for note in notes:
-            print(f"Chưa đọc được: {note}", file=sys.stderr)
-        raise
-    text = spec_yaml(spec, f"Đọc từ {args.file.name} bằng «chidao import»", notes)
-    for note in notes:
-        print(f"Lưu ý: {note}", file=sys.stderr)
-    summary = sys.stdout
-    if args.output is None:
-        print(text, end="")
-        summary = sys.stderr  # keep standard output a YAML file
-    else:
-        write_atomic(args.output, text.encode())
-        what = "Văn bản triển khai" if args.implement_as else "Tệp mô tả"
-        print(f"{what} đã ghi: {args.output} ({len(spec.items)} mục, {len(notes)} lưu ý)")
-    print(_tasks_text(Directive(spec, org, str(args.file))), file=summary)
-    return 0
-
-
-def _tasks_text(directive: Directive) -> str:
-    """Each task as the coordinator checks it: who leads, and the day it is due."""
-    calendar = WorkingCalendar.load()
-    lines = []
-    for task in directive.tasks():
-        who = ", ".join(u.name for u in task.lead) or "(chưa rõ đơn vị chủ trì)"
-        due = task.deadline.due_on(directive.spec.issued_on, calendar) if task.deadline else None
-        when = f"hạn cuối {short_date(due)}" if due else "không ghi hạn"
-        lines.append(f"  Mục {task.label} {when}; chủ trì: {who}")
-    return "\n".join(lines)
 
 
 _LOOPBACK = ("127.0.0.1", "::1", "localhost")

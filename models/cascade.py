@@ -43,8 +43,17 @@ def root_key(directive: Directive) -> str:
 
 
 def issuable(directive: Directive, today: dt.date) -> Directive:
-    """A letter that carries its number has been signed: it cannot be dated after TODAY."""
+    """A letter read by the importer is issued only once a person has checked it; a letter that
+    carries its number has been signed: it cannot be dated after TODAY."""
     spec = directive.spec
+    if spec.unchecked:
+        raise InputError.one(
+            directive.source,
+            "unchecked",
+            "true",
+            "văn bản được đọc tự động và chưa kiểm tra: hãy đọc các lưu ý trong tệp, sửa nếu cần, "
+            "rồi chạy «chidao import --check TỆP» (hoặc xóa dòng «unchecked: true»)",
+        )
     if spec.number is not None and spec.issued_on > today:
         raise InputError.one(
             directive.source,
@@ -73,12 +82,14 @@ def internal_deadline(
     """LEAD_DAYS working days ahead of the unit's own deadline, so it can synthesise before it
     reports up (seed 002: offices by 17/5 for the district's report due 20/5) — or, when the
     letter passing it down goes out too late for that, SHORTEST working days from its date."""
+    due = deadline.due_on(issued_on, calendar)
+    if due is None:
+        return deadline  # a recurring duty stays one down the tree
     if deadline.before:
         internal = Deadline(before=calendar.add(deadline.before, -lead_days))
     else:
-        last = calendar.on_or_before(deadline.due_on(issued_on, calendar))
-        internal = Deadline(latest=calendar.add(last, -lead_days))
-    if internal.due_on(issued_on, calendar) < calendar.add(issued_on, 1):
+        internal = Deadline(latest=calendar.add(calendar.on_or_before(due), -lead_days))
+    if (internal.due_on(issued_on, calendar) or due) < calendar.add(issued_on, 1):
         return Deadline(working_days=SHORTEST)
     return internal
 

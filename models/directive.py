@@ -28,7 +28,7 @@ from models.errors import InputError, Problem, field_path
 from models.limits import FIRST_YEAR, LAST_YEAR, MAX_DEPTH, MAX_WORKING_DAYS
 from models.org import Abbreviation, Code, OrgTree, Text, Unit
 from models.validation import validate
-from models.vntext import long_date, month_year, short_date
+from models.vntext import long_date, month_year, roman, short_date
 from models.yamlfile import load_yaml
 
 
@@ -50,6 +50,9 @@ YearMonth = Annotated[
     StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$"),
     AfterValidator(_office_month),
 ]
+YearQuarter = Annotated[
+    str, StringConstraints(pattern=r"^\d{4}-Q[1-4]$"), AfterValidator(_office_month)
+]
 
 
 def _as_list(value: object) -> object:
@@ -70,16 +73,22 @@ class DocumentKind(StrEnum):
     CONG_VAN = "cong_van"
     KE_HOACH = "ke_hoach"
     BAO_CAO = "bao_cao"
+    THONG_BAO = "thong_bao"
 
     @property
     def label(self) -> str:
-        """As written in running text: 'Công văn', 'Kế hoạch', 'Báo cáo'."""
-        return {"cong_van": "Công văn", "ke_hoach": "Kế hoạch", "bao_cao": "Báo cáo"}[self.value]
+        """As written in running text: 'Công văn', 'Kế hoạch', 'Báo cáo', 'Thông báo'."""
+        return {
+            "cong_van": "Công văn",
+            "ke_hoach": "Kế hoạch",
+            "bao_cao": "Báo cáo",
+            "thong_bao": "Thông báo",
+        }[self.value]
 
     @property
     def abbreviation(self) -> str | None:
         """Kind code in the symbol ('KH-UBND'); a công văn has none (ND 30, Phụ lục III)."""
-        return {"cong_van": None, "ke_hoach": "KH", "bao_cao": "BC"}[self.value]
+        return {"cong_van": None, "ke_hoach": "KH", "bao_cao": "BC", "thong_bao": "TB"}[self.value]
 
 
 class Ladder(_Strict):
@@ -100,24 +109,34 @@ class Ladder(_Strict):
 
 
 class Deadline(_Strict):
-    """A deadline (thời hạn), in exactly one of the forms documents use."""
+    """A deadline (thời hạn), in exactly one of the forms documents use; "thường xuyên" and
+    "định kỳ" are a recurring duty with no last day."""
 
     before: OfficeDate | None = Field(None, title="Trước ngày", description="trước ngày …")
     latest: OfficeDate | None = Field(
         None, title="Chậm nhất đến ngày", description="chậm nhất đến ngày …"
     )
     month: YearMonth | None = Field(None, title="Trong tháng", description="YYYY-MM")
+    quarter: YearQuarter | None = Field(None, title="Trong quý", description="YYYY-QN")
     working_days: Annotated[int, Field(gt=0, le=MAX_WORKING_DAYS)] | None = Field(
         None, title="Số ngày làm việc", description="… ngày làm việc kể từ ngày ký"
     )
+    from_receipt: bool = Field(
+        False, title="Tính từ ngày nhận", description="… ngày làm việc kể từ ngày nhận được"
+    )
+    recurring: bool = Field(False, title="Thường xuyên", description="định kỳ, không có hạn cuối")
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Deadline:
-        given = [v for v in (self.before, self.latest, self.month, self.working_days) if v]
+        forms = (self.before, self.latest, self.month, self.quarter, self.working_days)
+        given = [v for v in (*forms, self.recurring) if v]
         if len(given) != 1:
             raise ValueError(
-                "thời hạn phải ghi đúng một trong: before, latest, month, working_days"
+                "thời hạn phải ghi đúng một trong: before, latest, month, quarter, "
+                "working_days, recurring"
             )
+        if self.from_receipt and not self.working_days:
+            raise ValueError("from_receipt chỉ dùng với working_days")
         return self
 
     def phrase(self) -> str:
@@ -128,12 +147,21 @@ class Deadline(_Strict):
         if self.month:
             year, month = self.month.split("-")
             return f"trong tháng {month_year(int(year), int(month))}"
-        return f"trong thời hạn {self.working_days:02d} ngày làm việc kể từ ngày ký văn bản"
+        if self.quarter:
+            year, quarter = self.quarter.split("-Q")
+            return f"trong Quý {roman(int(quarter))}/{year}"
+        if self.recurring:
+            return "thường xuyên"
+        since = "nhận được văn bản" if self.from_receipt else "ký văn bản"
+        return f"trong thời hạn {self.working_days:02d} ngày làm việc kể từ ngày {since}"
 
-    def due_on(self, issued_on: dt.date, calendar: WorkingCalendar) -> dt.date:
-        """The last day a report is on time. 'trước ngày X' is due by the end of the day before
-        X; 'chậm nhất đến ngày X' by the end of X; 'trong tháng' by the month's last day;
-        N working days by the N-th working day after the issue date."""
+    def due_on(
+        self, issued_on: dt.date, calendar: WorkingCalendar, received_on: dt.date | None = None
+    ) -> dt.date | None:
+        """The last day a report is on time (None for a recurring duty). 'trước ngày X' is due
+        by the end of the day before X; 'chậm nhất đến ngày X' by the end of X; 'trong tháng'
+        and 'trong quý' by their last day; N working days by the N-th working day after the
+        issue date, or after the day the letter was received when it counts from receipt."""
         if self.before:
             return self.before - dt.timedelta(days=1)
         if self.latest:
@@ -141,14 +169,20 @@ class Deadline(_Strict):
         if self.month:
             year, month = (int(x) for x in self.month.split("-"))
             return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
-        assert self.working_days is not None
-        return calendar.add(issued_on, self.working_days)
+        if self.quarter:
+            year, quarter = (int(x) for x in self.quarter.split("-Q"))
+            return dt.date(year + quarter // 4, quarter * 3 % 12 + 1, 1) - dt.timedelta(days=1)
+        if self.recurring or self.working_days is None:
+            return None
+        start = received_on if self.from_receipt and received_on else issued_on
+        return calendar.add(start, self.working_days)
 
-    def due_at(self, issued_on: dt.date, calendar: WorkingCalendar) -> pendulum.DateTime:
+    def due_at(self, issued_on: dt.date, calendar: WorkingCalendar) -> pendulum.DateTime | None:
         """The exact moment the deadline passes: the end of its due day in Asia/Ho_Chi_Minh.
         So 'trước ngày 20/5/2024' is due at 20/5/2024 00:00 and a report sent on 20/5 is late;
         'chậm nhất đến ngày 20/5/2024' is due at 21/5/2024 00:00."""
-        return end_of_day(self.due_on(issued_on, calendar))
+        due = self.due_on(issued_on, calendar)
+        return end_of_day(due) if due else None
 
     def earliest_day(self) -> dt.date | None:
         """The first day the deadline can fall on, for checking it against the issue date."""
@@ -157,6 +191,9 @@ class Deadline(_Strict):
         if self.month:
             year, month = self.month.split("-")
             return dt.date(int(year), int(month), 1)
+        if self.quarter:
+            year, quarter = self.quarter.split("-Q")
+            return dt.date(int(year), int(quarter) * 3 - 2, 1)
         return None
 
 
@@ -255,6 +292,11 @@ class Signer(_Strict):
     body: Text | None = Field(
         None, title="Thay mặt tập thể (TM.)", description="ỦY BAN NHÂN DÂN, khi ký thay có hai dòng"
     )
+    body_authority: Authority = Field(
+        Authority.TM,
+        title="Thẩm quyền dòng trên",
+        description="TL. khi Chánh Văn phòng ký thừa lệnh: TL. CHỦ TỊCH / KT. CHÁNH VĂN PHÒNG",
+    )
     authority: Authority | None = Field(None, title="Thẩm quyền ký (TM., KT., Q., TL., TUQ.)")
     on_behalf_of: Text | None = Field(
         None, title="Ký thay mặt / ký thay", description="ỦY BAN NHÂN DÂN, CHỦ TỊCH"
@@ -267,12 +309,12 @@ class Signer(_Strict):
         needs = self.authority not in (None, Authority.Q)
         if needs and not self.on_behalf_of:
             raise ValueError(f"ký {self.authority}. phải ghi on_behalf_of (ký thay/thay mặt ai)")
-        if self.body and self.authority is Authority.TM:
+        if self.body and self.authority is self.body_authority:
             raise ValueError("đã ghi body (TM.) thì authority không được là TM")
         return self
 
     def title_lines(self) -> list[str]:
-        lines = [f"TM. {self.body}".upper()] if self.body else []
+        lines = [f"{self.body_authority}. {self.body}".upper()] if self.body else []
         if self.authority and self.authority is not Authority.Q:
             lines.append(f"{self.authority}. {self.on_behalf_of}".upper())
         prefix = "Q. " if self.authority is Authority.Q else ""
@@ -327,6 +369,14 @@ class DirectiveSpec(_Strict):
         None, title="Số văn bản", description="để trống khi là dự thảo"
     )
     issued_on: OfficeDate = Field(title="Ngày ban hành", description="ngày dự kiến nếu là dự thảo")
+    received_on: OfficeDate | None = Field(
+        None, title="Ngày nhận", description="văn bản đến: hạn «kể từ ngày nhận được» tính từ đây"
+    )
+    unchecked: bool = Field(
+        False,
+        title="Chưa kiểm tra",
+        description="đọc tự động từ văn bản đến; phải được người kiểm tra trước khi phát hành",
+    )
     subject: Text = Field(title="Trích yếu")
     basis: list[Reference] = Field(default_factory=list, title="Căn cứ")
     recipients: list[Annotated[RecipientLine, BeforeValidator(_as_line)]] = Field(

@@ -109,7 +109,7 @@ def urging_letter(
     respond_by = Deadline(before=calendar.add(day, ladder.new_deadline_days))
     if limit is not None:
         latest = max(limit, calendar.add(day, 1))
-        if respond_by.due_on(day, calendar) > latest:
+        if calendar.add(day, ladder.new_deadline_days) - dt.timedelta(days=1) > latest:
             respond_by = Deadline(latest=latest)
     issuers = {org.units[late.directive.issuer_code].text_name for late in lates}
     spec = DirectiveSpec(

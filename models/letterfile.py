@@ -1,8 +1,11 @@
-"""Reading a received letter (văn bản đến) as numbered lines of plain text: .docx, .txt or .md.
+"""Reading a received letter (văn bản đến) as numbered lines of plain text: .docx, .pdf, .txt
+or .md.
 
 A line is what a reader sees as one: a paragraph of a Word file (table cells in reading order,
-left column first), or a line of a text file. Text is NFC; Markdown bold and headings are
-dropped; italics stay as *…*, the emphasis a spec's text keeps.
+left column first), a line of a PDF's text layer or of a text file. Text is NFC; soft hyphens,
+Markdown bold, headings and escapes are dropped; italics stay as *…*, the emphasis a spec's text
+keeps. A table row of three cells or more (an appendix) keeps its cells apart, from Word, from a
+Markdown pipe table and from tab-separated text alike.
 """
 
 from __future__ import annotations
@@ -16,14 +19,14 @@ from pathlib import Path
 import docx
 from docx.document import Document
 from docx.opc.exceptions import PackageNotFoundError
-from docx.table import Table
+from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from models.errors import InputError
-from models.limits import MAX_INPUT_BYTES, MAX_WORD_BYTES, MAX_WORD_PARAGRAPHS
+from models.limits import MAX_INPUT_BYTES, MAX_PDF_PAGES, MAX_WORD_BYTES, MAX_WORD_PARAGRAPHS
 
-SUFFIXES = (".docx", ".txt", ".md")
+SUFFIXES = (".docx", ".pdf", ".txt", ".md")
 
 
 @dataclass(frozen=True)
@@ -40,16 +43,20 @@ def read_letter(path: Path) -> list[Line]:
     """PATH's lines, blank lines kept (they separate blocks of a text file)."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise InputError.one(path, "(tệp)", path.name, "chỉ đọc được văn bản .docx, .txt hoặc .md")
+        raise InputError.one(
+            path, "(tệp)", path.name, "chỉ đọc được văn bản .docx, .pdf, .txt hoặc .md"
+        )
     if not path.is_file():
         raise InputError.one(path, "(tệp)", str(path), "không tìm thấy tệp")
     try:
         if suffix == ".docx":
             _guard_word(path)
             return _docx_lines(docx.Document(str(path)))
-        if path.stat().st_size > MAX_INPUT_BYTES:
+        if path.stat().st_size > MAX_INPUT_BYTES * (10 if suffix == ".pdf" else 1):
             limit = MAX_INPUT_BYTES // 1024 // 1024
             raise InputError.one(path, "(tệp)", path.name, f"tệp quá lớn; tối đa {limit} MB")
+        if suffix == ".pdf":
+            return _pdf_lines(path)
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError.one(
@@ -62,7 +69,82 @@ def read_letter(path: Path) -> list[Line]:
     if suffix == ".md":
         # An HTML comment is not part of the letter; blank it, keeping the line numbers.
         text = _COMMENT.sub(lambda found: "\n" * found[0].count("\n"), text)
-    return [Line(n, clean(raw)) for n, raw in enumerate(text.splitlines(), start=1)]
+    return _text_lines(text)
+
+
+def _pdf_lines(path: Path) -> list[Line]:
+    """The text layer of a PDF, page by page, top to bottom; a ruled table's rows keep their
+    cells apart. A scan without a text layer is refused by name."""
+    import pdfplumber
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    lines: list[Line] = []
+    try:
+        with pdfplumber.open(path) as pdf:
+            if len(pdf.pages) > MAX_PDF_PAGES:
+                raise InputError.one(
+                    path, "(tệp)", f"{len(pdf.pages)} trang", f"tối đa {MAX_PDF_PAGES} trang"
+                )
+            for page in pdf.pages:
+                top = 0.0
+                for table in sorted(page.find_tables(), key=lambda t: t.bbox[1]):
+                    x0, y0, x1, y1 = table.bbox
+                    lines += _text_lines(
+                        page.within_bbox((0, top, page.width, y0)).extract_text() or ""
+                    )
+                    for row in table.extract():
+                        cells = tuple(clean((c or "").replace("\n", " ")) for c in row)
+                        lines.append(Line(0, " | ".join(cells), cells if len(cells) > 2 else ()))
+                    top = y1
+                lines += _text_lines(
+                    page.within_bbox((0, top, page.width, page.height)).extract_text()
+                )
+    except (PDFSyntaxError, PdfminerException, ValueError, KeyError, TypeError):
+        raise InputError.one(path, "(tệp)", path.name, "không phải tệp PDF đọc được") from None
+    if sum(len(line.text) for line in lines) < 40:
+        raise InputError.one(
+            path,
+            "(tệp)",
+            path.name,
+            "tệp PDF không có lớp chữ (bản quét): hãy dùng bản Word hoặc PDF có chữ, "
+            "hoặc nhận dạng chữ (OCR) trước",
+        )
+    return [Line(n, line.text, line.cells) for n, line in enumerate(lines, start=1)]
+
+
+_PAGE_NUMBER = re.compile(r"^\s*(?:-\s*)?\d{1,3}(?:\s*-)?\s*$")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
+def _text_lines(text: str) -> list[Line]:
+    """A text file's lines: a Markdown table row becomes its cells (each cell's <br> a line of
+    its own when the row is a layout of two columns), a tab-separated row likewise, and a page
+    number standing alone is dropped."""
+    lines: list[Line] = []
+    for n, raw in enumerate(text.splitlines(), start=1):
+        if _TABLE_RULE.match(raw) or _PAGE_NUMBER.match(raw):
+            lines.append(Line(n, ""))
+            continue
+        stripped = raw.strip()
+        cells: list[str] | None = None
+        if stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 3:
+            cells = [c for c in stripped[1:-1].split("|")]
+        elif "\t" in stripped:
+            cells = [c for c in re.split(r"\t+", stripped)]
+        if cells is None:
+            lines.append(Line(n, clean(raw)))
+            continue
+        parts = [[clean(x) for x in _BREAK.split(c)] for c in cells]
+        if len(parts) >= 3:
+            texts = tuple(" ".join(x for x in p if x) for p in parts)
+            lines.append(Line(n, " | ".join(texts), texts))
+        else:
+            # A layout table (header, signature block): each column read in turn.
+            for part in parts:
+                lines.extend(Line(n, x) for x in part if x)
+    return lines
 
 
 _W_P = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p"
@@ -98,13 +180,16 @@ def _guard_word(path: Path) -> None:
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _BOLD = re.compile(r"\*\*|__")
 _HEADING = re.compile(r"^#{1,6}\s+")
-_SPACES = re.compile(r"[ \t\u00a0]+")
+_SPACES = re.compile(r"[ \t\u00a0\u2007\u202f]+")
+_INVISIBLE = re.compile(r"[\u00ad\u200b\u200c\u200d\ufeff]")
+_ESCAPE = re.compile(r"\\([.()\[\]*_#+\-!|])")
 
 
 def clean(text: str) -> str:
-    """NFC, no Markdown bold or heading marks, single spaces."""
-    text = unicodedata.normalize("NFC", text)
-    text = _HEADING.sub("", _BOLD.sub("", text))
+    """NFC, no soft hyphens or Markdown bold, heading and escape marks, single spaces."""
+    text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
+    text = _HEADING.sub("", _BOLD.sub("", text.strip()))
+    text = _ESCAPE.sub(r"\1", text)
     return _SPACES.sub(" ", text).strip()
 
 
@@ -120,16 +205,56 @@ def _runs_text(paragraph: Paragraph) -> str:
     return "".join(out).replace("**", "")
 
 
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+class _Numbering:
+    """The marks Word draws before list paragraphs ("1.", "a)", "-"), which are not in their
+    text: a clerk's numbered or bulleted list reads as the same letter typed by hand."""
+
+    def __init__(self, document: Document):
+        self.formats: dict[tuple[str, str], tuple[str, str]] = {}
+        self.counters: dict[tuple[str, str], int] = {}
+        try:
+            root = document.part.numbering_part.element
+        except (KeyError, NotImplementedError):
+            return
+        abstract = {a.get(f"{_W}abstractNumId"): a for a in root.iterchildren(f"{_W}abstractNum")}
+        for num in root.iterchildren(f"{_W}num"):
+            ref = num.find(f"{_W}abstractNumId")
+            levels = abstract.get(ref.get(f"{_W}val") if ref is not None else None)
+            for level in levels.iterchildren(f"{_W}lvl") if levels is not None else ():
+                fmt, text = level.find(f"{_W}numFmt"), level.find(f"{_W}lvlText")
+                self.formats[(num.get(f"{_W}numId") or "", level.get(f"{_W}ilvl") or "0")] = (
+                    fmt.get(f"{_W}val") if fmt is not None else "decimal",
+                    text.get(f"{_W}val") if text is not None else "",
+                )
+
+    def mark(self, p: Paragraph) -> str:
+        num_id = p._p.xpath("./w:pPr/w:numPr/w:numId/@w:val")
+        if not num_id:
+            return ""
+        level = p._p.xpath("./w:pPr/w:numPr/w:ilvl/@w:val")
+        key = (str(num_id[0]), str(level[0]) if level else "0")
+        fmt, text = self.formats.get(key, ("bullet", "-"))
+        if fmt == "bullet" or "%" not in text:
+            return "- "
+        count = self.counters[key] = self.counters.get(key, 0) + 1
+        shown = chr(ord("a") + count - 1) if fmt == "lowerLetter" and count <= 26 else str(count)
+        return re.sub(r"%\d", shown, text) + " "
+
+
 def _docx_lines(document: Document) -> list[Line]:
     lines: list[Line] = []
+    numbering = _Numbering(document)
 
     def add(text: str, cells: tuple[str, ...] = ()) -> None:
         lines.append(Line(len(lines) + 1, clean(text), cells))
 
     def paragraph(p: Paragraph) -> None:
         # A line break inside a header paragraph separates lines a reader sees as two.
-        for part in _runs_text(p).split("\n"):
-            add(part)
+        for n, part in enumerate(_runs_text(p).split("\n")):
+            add((numbering.mark(p) if n == 0 else "") + part)
 
     for element in document.element.body.iterchildren():
         tag = element.tag.rsplit("}", 1)[-1]
@@ -140,7 +265,7 @@ def _docx_lines(document: Document) -> list[Line]:
             for row in table.rows:
                 cells = row.cells
                 if len(cells) > 2:  # a data table: one line per row, cells kept apart
-                    texts = tuple(clean(c.text.replace("\n", " ")) for c in cells)
+                    texts = tuple(_cell_text(c) for c in cells)
                     add(" | ".join(texts), texts)
                     continue
                 for cell in cells:
@@ -148,3 +273,8 @@ def _docx_lines(document: Document) -> list[Line]:
                         paragraph(p)
                     add("")
     return lines
+
+
+def _cell_text(cell: _Cell) -> str:
+    """A data cell's paragraphs as one line (a merged cell repeats across its columns)."""
+    return clean(" ".join(p.text.replace("\n", " ") for p in cell.paragraphs))

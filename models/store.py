@@ -307,7 +307,11 @@ class Store:
         unit, and each cooperating unit (reporting to the lead unit)."""
         now = clock.now()
         for task in d.tasks():
-            due = task.deadline.due_on(d.spec.issued_on, self.calendar) if task.deadline else None
+            due = (
+                task.deadline.due_on(d.spec.issued_on, self.calendar, d.spec.received_on)
+                if task.deadline
+                else None
+            )
             item = ItemRecord(
                 directive_id=directive_id,
                 label=task.label,

@@ -15,7 +15,7 @@ from chidao.cli import main
 from flows.cascade import issue_directive
 from models.board import cascade_summary
 from models.directive import Directive
-from models.importer import import_letter, stated_fields
+from models.importing import import_letter, stated_fields
 from models.letterfile import read_letter
 from models.org import OrgTree
 from models.store import Store

@@ -3,7 +3,8 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-import models.records  # noqa: F401  (registers the tables on SQLModel.metadata)
+import models.received  # noqa: F401  (registers the tables on SQLModel.metadata)
+import models.records  # noqa: F401
 
 connection = context.config.attributes["connection"]
 context.configure(

@@ -1,0 +1,170 @@
+"""The phrases of the genre that carry data: deadlines in every form letters use, citations of
+other documents, what an item asks to be produced. Each reader returns what it found and the
+text it found it in, so that the spec can keep the phrase as a placeholder."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from models.vntext import roman
+
+_DAY = r"(\d{1,2})"
+# "20/5/2024", "20-5-2024", "20.5.2024", "ngày 09 tháng 6 năm 2023"
+DATE = rf"{_DAY}\s*(?:/|-|\.|\s+tháng\s+)\s*(\d{{1,2}})\s*(?:/|-|\.|\s+năm\s+)\s*(\d{{4}})"
+_ROMAN_Q = r"(IV|I{1,3}|[1-4])"
+
+
+def day_of(day: str, month: str, year: str) -> dt.date | None:
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class DeadlineRead:
+    """A deadline as a spec writes it ({"before": "2024-05-20"} …) and the words it was read
+    from; `value` is None when the words name a day that does not exist."""
+
+    value: dict[str, Any] | None
+    words: str
+    at: int
+
+
+_RECURRING = re.compile(
+    r"\b(thường xuyên|hằng năm|hàng năm|định kỳ(?: hằng| hàng)? (?:tháng|quý|năm|tuần)"
+    r"|hằng (?:tháng|quý|tuần)|hàng (?:tháng|quý|tuần)|trước ngày \d{1,2} (?:hằng|hàng) tháng"
+    r"|của tháng đầu quý sau|liên tục)\b",
+    re.IGNORECASE,
+)
+_FORMS: list[tuple[str, re.Pattern[str]]] = [
+    ("latest", re.compile(
+        rf"(?:chậm nhất|muộn nhất)(?: là| đến| vào)*(?: hết)?(?: ngày)? {DATE}", re.I)),
+    ("latest", re.compile(rf"hoàn thành trong ngày {DATE}|(?:trước|đến) hết ngày {DATE}", re.I)),
+    ("before", re.compile(rf"trước ngày {DATE}", re.I)),
+    ("month", re.compile(
+        r"(?:trong |hoàn thành |trước )?tháng (\d{1,2})(?:\s*/\s*|\s+năm\s+)(\d{4})", re.I)),
+    ("quarter", re.compile(rf"(?:trong )?quý {_ROMAN_Q}(?:\s*/\s*|\s+năm\s+)(\d{{4}})", re.I)),
+    ("quarter_only", re.compile(rf"^(?:trong )?quý {_ROMAN_Q}\.?$", re.I)),
+    ("month_only", re.compile(r"^(?:trong )?tháng (\d{1,2})\.?$", re.I)),
+    ("working_days", re.compile(
+        r"(?:trong (?:thời hạn |vòng )?)?(\d{1,3}) ngày làm việc"
+        r"(?:,? kể từ (?:ngày|khi) (nhận được|ký|ban hành|nhận)[^.;,]*)?", re.I)),
+    ("date_only", re.compile(rf"^(?:ngày )?{DATE}\.?$", re.I)),
+]  # fmt: skip
+
+
+def deadline_in(text: str, issued_on: dt.date | None) -> list[DeadlineRead]:
+    """Every deadline TEXT states, in order. A recurring time ("thường xuyên", "trước ngày 25
+    hằng tháng") is one unless the text also names a day."""
+    plain = text.replace("*", "")
+    found: list[DeadlineRead] = []
+    taken: list[tuple[int, int]] = []
+    for form, pattern in _FORMS:
+        for m in pattern.finditer(plain):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            value = _value(form, m, issued_on)
+            taken.append((m.start(), m.end()))
+            found.append(DeadlineRead(value, m[0], m.start()))
+    found.sort(key=lambda d: d.at)
+    recurring = _RECURRING.search(plain)
+    if recurring and not found:
+        return [DeadlineRead({"recurring": True}, recurring[0], recurring.start())]
+    return found
+
+
+def _value(form: str, m: re.Match[str], issued_on: dt.date | None) -> dict[str, Any] | None:
+    groups = [g for g in m.groups() if g is not None]
+    year = issued_on.year if issued_on else None
+    if form in ("latest", "before", "date_only"):
+        day = day_of(*groups[:3])
+        return {"before" if form == "before" else "latest": day.isoformat()} if day else None
+    if form in ("month", "month_only"):
+        month = int(groups[0])
+        y = int(groups[1]) if form == "month" else year
+        return {"month": f"{y:04d}-{month:02d}"} if y and 1 <= month <= 12 else None
+    if form in ("quarter", "quarter_only"):
+        q = groups[0].upper()
+        n = int(q) if q.isdigit() else [roman(i) for i in range(1, 5)].index(q) + 1
+        y = int(groups[1]) if form == "quarter" else year
+        return {"quarter": f"{y:04d}-Q{n}"} if y else None
+    days = int(groups[0])
+    since = (groups[1] if len(groups) > 1 else "").lower()
+    return {"working_days": days, "from": "receipt" if "nhận" in since else "issue"}
+
+
+# Citations --------------------------------------------------------------------------------------
+
+KINDS = (
+    "Công văn", "Quyết định", "Báo cáo", "Kế hoạch", "Thông báo kết luận", "Thông báo", "Chỉ thị",
+    "Nghị quyết", "Nghị định", "Thông tư", "Tờ trình", "Kết luận", "Chương trình", "Đề án",
+    "Hướng dẫn", "Công điện", "Văn bản", "Luật",
+)  # fmt: skip
+_KIND = "|".join(KINDS)
+_NUMBER = r"\d+(?:/\d{4})?/[A-ZĐ][A-ZĐa-zđ0-9.]*(?:\s?-\s?[A-ZĐ][A-ZĐa-zđ0-9.]*)*"
+_ISSUER = r"(?P<issuer>(?:[A-ZĐÂƯÔƠÊ][^,;:.()]*?))"
+CITATION = re.compile(
+    rf"(?P<kind>{_KIND}) (?:số:? )?(?P<number>{_NUMBER}(?:(?:, | và ){_NUMBER})*)"
+    rf"\s*(?:ngày|,? ngày) (?P<date>{DATE})(?: của {_ISSUER}(?= về|[,;:.(]| để| theo| thì| đã|$))?"
+)
+_SUBJECT = re.compile(r"^ (?:về việc|về|V/v) ")
+# "Ngày 24/4/2023, Sở Nội vụ có Báo cáo số 92/BC-SNV …": the day stands before the number.
+CITATION_DATE_FIRST = re.compile(
+    rf"[Nn]gày (?P<date>{DATE}),? (?P<issuer>[A-ZĐ][^,;:.()]*?) (?:có|ban hành|đã ban hành) "
+    rf"(?P<kind>{_KIND}) (?:số:? )?(?P<number>{_NUMBER})"
+)
+# "Sau khi nghe Sở Nội vụ báo cáo tại Báo cáo số 131/BC-SNV …": the issuer before the verb.
+_HEARD = re.compile(r"(?:nghe|theo đề nghị của|xét đề nghị của) (?P<issuer>[A-ZĐ][^,;:.()]*?) "
+                    r"(?:báo cáo|trình|tại|đề nghị)")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Citation:
+    kind: str
+    number: str
+    date: dt.date | None
+    issuer: str | None
+    subject: str | None
+
+
+def citations(text: str) -> list[Citation]:
+    plain = text.replace("*", "")
+    out: list[Citation] = []
+    found = list(CITATION.finditer(plain))
+    for n, m in enumerate(found):
+        heard = [h for h in _HEARD.finditer(plain[: m.start()])]
+        issuer = m["issuer"] or (heard[-1]["issuer"] if heard else None)
+        date = day_of(*re.match(DATE, m["date"]).groups())  # type: ignore[union-attr]
+        after = plain[m.end() : found[n + 1].start() if n + 1 < len(found) else len(plain)]
+        about = _SUBJECT.match(after)
+        subject = (
+            re.split(r";| và (?=\S+ số)|, (?=\S+ \S+ số)", after[about.end() :])[0]
+            if about
+            else None
+        )
+        for number in re.split(r", | và ", m["number"]):
+            out.append(Citation(m["kind"], number.replace(" ", ""), date, issuer, subject))
+    for m in CITATION_DATE_FIRST.finditer(plain):
+        date = day_of(*re.match(DATE, m["date"]).groups())  # type: ignore[union-attr]
+        number = m["number"].replace(" ", "")
+        if not any(c.number == number for c in out):
+            out.append(Citation(m["kind"], number, date, m["issuer"], None))
+    return out
+
+
+# What an item asks to be produced -------------------------------------------------------------
+
+_PRODUCTS = (
+    "Báo cáo", "Kế hoạch", "Quyết định", "Đề án", "Chương trình", "Dự thảo", "Danh mục",
+    "Quy chế", "Quy trình", "Phương án", "Hướng dẫn", "Văn bản", "Tờ trình",
+)  # fmt: skip
+PRODUCT = re.compile(
+    r"(?:xây dựng|ban hành|trình|tham mưu(?: UBND \w+)? ban hành|dự thảo|lập|hoàn thiện|"
+    r"ban hành|xây dựng, ban hành)\s+(?P<product>(?:" + "|".join(_PRODUCTS) + r") [^;]+?)"
+    r"(?=;|\. |\.$|$|, (?:trình|gửi|hoàn thành|báo cáo)| trình | gửi | để | hoàn thành| trước ngày"
+    r"| chậm nhất| trong (?:tháng|quý)| \()"
+)
