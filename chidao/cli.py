@@ -139,15 +139,16 @@ def _parser() -> Parser:
 
     register = command(
         "register",
-        "sổ đăng ký văn bản đi của một cơ quan",
+        "sổ đăng ký văn bản đi (hoặc đến, với --incoming) của một cơ quan",
         commands.register,
-        "chidao register qng.snv --year 2024",
+        "chidao register qng.snv --year 2024\n  chidao register qng.binh-son --incoming",
     )
     register.arg("unit", help="mã cơ quan ban hành")
     register.arg("--year", type=int, help="năm (mặc định: năm nay)")
     register.arg("--start", type=int, help="số bắt đầu của sổ năm đó (đã cấp số ngoài chidao)")
     register.arg("--org", type=Path, help="cây tổ chức có đơn vị này (nạp trước khi đặt số)")
     register.arg("--width", type=int, default=180, help="độ rộng bảng (ký tự)")
+    register.arg("--incoming", action="store_true", help="sổ văn bản đến thay cho sổ văn bản đi")
 
     def work(name: str, help_text: str, run: Callable[..., int], example: str) -> Parser:
         found = command(name, help_text, run, example)

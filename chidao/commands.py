@@ -20,7 +20,7 @@ from rich.table import Table
 from sqlmodel import Session
 
 from chidao.status import status_text, table_text
-from models import assignments, clock
+from models import assignments, clock, received
 from models.calendar import ZONE
 from models.cascade import issuable
 from models.directive import Directive
@@ -169,6 +169,8 @@ def register(args: argparse.Namespace) -> int:
     store = Store.open()
     if args.org is not None:
         store.sync_units(OrgTree.load(args.org), _actor())
+    if args.incoming:
+        return _incoming(store, args.unit, year, args.width)
     with store.session() as session:
         if args.start is not None:
             set_first_number(session, args.unit, year, args.start)
@@ -200,6 +202,37 @@ def register(args: argparse.Namespace) -> int:
         )
     Console(width=args.width).print(table)
     if not lines:
+        print("Sổ chưa có văn bản nào.")
+    return 0
+
+
+def _incoming(store: Store, unit: str, year: int, width: int) -> int:
+    """The received-letters register (sổ văn bản đến) with the decree's columns."""
+    with store.session() as session:
+        entries = received.register(session, unit, year)
+    table = Table(
+        "Ngày đến",
+        "Số đến",
+        "Tác giả",
+        "Số, ký hiệu",
+        "Ngày tháng",
+        "Tên loại và trích yếu nội dung",
+        "Tệp",
+        title=f"SỔ ĐĂNG KÝ VĂN BẢN ĐẾN — {unit} — năm {year}",
+        show_lines=True,
+    )
+    for e in entries:
+        table.add_row(
+            short_date(e.received_on),
+            str(e.number_in),
+            e.issuer,
+            e.reference,
+            short_date(e.issued_on) if e.issued_on else "",
+            e.kind_and_subject,
+            e.file_name,
+        )
+    Console(width=width).print(table)
+    if not entries:
         print("Sổ chưa có văn bản nào.")
     return 0
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from chidao.commands import _actor, _date
 from models import clock
 from models.calendar import WorkingCalendar
-from models.directive import Directive, DocumentKind
+from models.directive import Deadline, Directive, DocumentKind
 from models.errors import InputError
 from models.files import write_atomic
 from models.importing import (
@@ -43,16 +43,16 @@ def import_letter_file(args: argparse.Namespace) -> int:
         raise InputError.one(
             args.file, "--org", None, "hãy cho cây tổ chức để khớp các đơn vị (--org TỆP.yaml)"
         )
+    received_on = _date(args.received_on, "--received-on") if args.received_on else clock.today()
+    planned = _date(args.issued_on, "--issued-on").isoformat() if args.issued_on else None
     org = OrgTree.load(org_path)
     imported = import_letter(
         read_letter(args.file), org, org_reference(org_path, args.output), str(args.file)
     )
     data = imported.spec
-    received_on = _date(args.received_on, "--received-on") if args.received_on else clock.today()
     data["received_on"] = received_on.isoformat()
-    if args.issued_on:
-        given = _date(args.issued_on, "--issued-on").isoformat()
-        if data.get("issued_on") not in (None, given):
+    if planned:
+        if data.get("issued_on") not in (None, planned):
             raise InputError.one(
                 args.file,
                 "--issued-on",
@@ -60,7 +60,7 @@ def import_letter_file(args: argparse.Namespace) -> int:
                 f"văn bản ghi ngày ban hành {data['issued_on']}; chỉ cho --issued-on khi văn bản "
                 "để trống ngày",
             )
-        data["issued_on"] = given
+        data["issued_on"] = planned
     notes = list(imported.unread)
     if args.implement_as:
         try:
@@ -97,7 +97,7 @@ def import_letter_file(args: argparse.Namespace) -> int:
         f"ngày đến {short_date(entry.received_on)}",
         file=summary,
     )
-    print(_tasks_text(imported), file=summary)
+    print(_tasks_text(imported, org), file=summary)
     return 0
 
 
@@ -140,15 +140,42 @@ def _check_spec(path: Path) -> int:
     return 0
 
 
-def _tasks_text(imported: Imported) -> str:
+def _tasks_text(imported: Imported, org: OrgTree) -> str:
     """Each task as the letter labels it, as the coordinator checks it: who leads, and when."""
+    calendar = WorkingCalendar.load()
+    spec = imported.spec
+    issued = dt.date.fromisoformat(spec["issued_on"]) if spec.get("issued_on") else None
+    received = dt.date.fromisoformat(spec["received_on"]) if spec.get("received_on") else None
     lines = []
     for task in imported.facts.get("tasks", []):
-        who = ", ".join(task["lead"]) or "(chưa rõ đơn vị chủ trì)"
-        deadline = task.get("deadline")
-        when = ", ".join(f"{k} {v}" for k, v in deadline.items()) if deadline else "không ghi hạn"
-        lines.append(f"  Mục {task['label']}: {when}; chủ trì: {who}")
+        who = ", ".join(org.label(c) for c in task["lead"] if c in org)
+        when = _when(task.get("deadline"), issued, received, calendar)
+        lines.append(f"  Mục {task['label']} {when}; chủ trì: {who or '(chưa rõ đơn vị chủ trì)'}")
     return "\n".join(lines)
+
+
+def _when(
+    deadline: dict[str, object] | None,
+    issued: dt.date | None,
+    received: dt.date | None,
+    calendar: WorkingCalendar,
+) -> str:
+    if not deadline:
+        return "không ghi hạn"
+    read = dict(deadline)
+    if read.pop("from", "issue") == "receipt":
+        read["from_receipt"] = True
+    try:
+        due = Deadline.model_validate(read).due_on(issued or clock.today(), calendar, received)
+    except ValueError:
+        return "hạn không đọc được"
+    return (
+        f"hạn cuối {short_date(due)}"
+        if due and issued
+        else "không có hạn cuối"
+        if not due
+        else "hạn tính từ ngày ban hành"
+    )
 
 
 def _tasks_text_of(directive: Directive) -> str:

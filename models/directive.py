@@ -166,12 +166,8 @@ class Deadline(_Strict):
             return self.before - dt.timedelta(days=1)
         if self.latest:
             return self.latest
-        if self.month:
-            year, month = (int(x) for x in self.month.split("-"))
-            return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
-        if self.quarter:
-            year, quarter = (int(x) for x in self.quarter.split("-Q"))
-            return dt.date(year + quarter // 4, quarter * 3 % 12 + 1, 1) - dt.timedelta(days=1)
+        if self.month or self.quarter:
+            return self._period_end()
         if self.recurring or self.working_days is None:
             return None
         start = received_on if self.from_receipt and received_on else issued_on
@@ -184,16 +180,22 @@ class Deadline(_Strict):
         due = self.due_on(issued_on, calendar)
         return end_of_day(due) if due else None
 
-    def earliest_day(self) -> dt.date | None:
-        """The first day the deadline can fall on, for checking it against the issue date."""
+    def closes_on(self) -> dt.date | None:
+        """The last day the deadline's words allow (the day named, the month's or quarter's
+        last day), for checking it is not before the letter's own date: a letter dated
+        04/8/2025 may say "trong tháng 8/2025"."""
         if self.before or self.latest:
             return self.before or self.latest
+        return self._period_end()
+
+    def _period_end(self) -> dt.date | None:
+        """The last day of the month or quarter the deadline names."""
         if self.month:
-            year, month = self.month.split("-")
-            return dt.date(int(year), int(month), 1)
+            year, month = (int(x) for x in self.month.split("-"))
+            return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
         if self.quarter:
-            year, quarter = self.quarter.split("-Q")
-            return dt.date(int(year), int(quarter) * 3 - 2, 1)
+            year, quarter = (int(x) for x in self.quarter.split("-Q"))
+            return dt.date(year + quarter // 4, quarter * 3 % 12 + 1, 1) - dt.timedelta(days=1)
         return None
 
 
@@ -550,8 +552,16 @@ class Directive:
                 )
 
     def units_of(self, refs: tuple[str, ...]) -> tuple[Unit, ...]:
-        """Units named by codes and groups, each once, in order."""
-        return tuple(dict.fromkeys(u for ref in refs for u in self.org.expand(ref)))
+        """Units named by codes and groups, each once, in order; a group the issuer belongs
+        to stands for the others."""
+        return tuple(
+            dict.fromkeys(
+                u
+                for ref in refs
+                for u in self.org.expand(ref)
+                if ref in self.org.units or u.code != self.spec.issuer
+            )
+        )
 
     def names(self, refs: tuple[str, ...]) -> str:
         """How a document writes a list of units and groups: '; '-separated names/labels."""
@@ -566,10 +576,10 @@ class Directive:
 def _check_deadline(
     deadline: Deadline, loc: tuple[str | int, ...], spec: DirectiveSpec, file: str
 ) -> list[Problem]:
-    first = deadline.earliest_day()
-    if first is None or first >= spec.issued_on:
+    closes = deadline.closes_on()
+    if closes is None or closes >= spec.issued_on:
         return []
-    form, value = next((k, v) for k, v in deadline.model_dump().items() if v is not None)
+    form, value = next((k, v) for k, v in deadline.model_dump().items() if v not in (None, False))
     message = f"thời hạn trước ngày ban hành ({spec.issued_on.isoformat()})"
     return [Problem(file, field_path((*loc, form)), str(value), message)]
 
@@ -603,7 +613,11 @@ def _check(spec: DirectiveSpec, org: OrgTree, file: str) -> list[Problem]:
     need(("issuer",), spec.issuer, groups=False)
 
     def not_issuer(loc: tuple[str | int, ...], ref: str, what: str) -> None:
-        if ref in org and spec.issuer in {u.code for u in org.expand(ref)}:
+        # A group the issuer belongs to means the others: Sở Tư pháp writing to "các sở, ban,
+        # ngành" does not write to itself.
+        if ref == spec.issuer or (
+            ref in org and {u.code for u in org.expand(ref)} == {spec.issuer}
+        ):
             problems.append(
                 Problem(file, field_path(loc), ref, f"{what} không được là chính cơ quan ban hành")
             )

@@ -37,6 +37,7 @@ class Line:
     no: int
     text: str
     cells: tuple[str, ...] = ()
+    whole: bool = False  # a Word paragraph: never a line wrapped in the middle of a phrase
 
 
 def read_letter(path: Path) -> list[Line]:
@@ -123,7 +124,11 @@ def _text_lines(text: str) -> list[Line]:
     its own when the row is a layout of two columns), a tab-separated row likewise, and a page
     number standing alone is dropped."""
     lines: list[Line] = []
-    for n, raw in enumerate(text.splitlines(), start=1):
+    raws = text.splitlines()
+    # A copy whose paragraphs run past any page width was typed a paragraph to a line: its
+    # lines are whole. One wrapped at the page's width may break a phrase anywhere.
+    whole = max((len(raw) for raw in raws), default=0) > 110
+    for n, raw in enumerate(raws, start=1):
         if _TABLE_RULE.match(raw) or _PAGE_NUMBER.match(raw):
             lines.append(Line(n, ""))
             continue
@@ -134,7 +139,7 @@ def _text_lines(text: str) -> list[Line]:
         elif "\t" in stripped:
             cells = [c for c in re.split(r"\t+", stripped)]
         if cells is None:
-            lines.append(Line(n, clean(raw)))
+            lines.append(Line(n, clean(raw), whole=whole))
             continue
         parts = [[clean(x) for x in _BREAK.split(c)] for c in cells]
         if len(parts) >= 3:
@@ -248,13 +253,14 @@ def _docx_lines(document: Document) -> list[Line]:
     lines: list[Line] = []
     numbering = _Numbering(document)
 
-    def add(text: str, cells: tuple[str, ...] = ()) -> None:
-        lines.append(Line(len(lines) + 1, clean(text), cells))
+    def add(text: str, cells: tuple[str, ...] = (), whole: bool = False) -> None:
+        lines.append(Line(len(lines) + 1, clean(text), cells, whole))
 
     def paragraph(p: Paragraph) -> None:
         # A line break inside a header paragraph separates lines a reader sees as two.
-        for n, part in enumerate(_runs_text(p).split("\n")):
-            add((numbering.mark(p) if n == 0 else "") + part)
+        parts = _runs_text(p).split("\n")
+        for n, part in enumerate(parts):
+            add((numbering.mark(p) if n == 0 else "") + part, whole=len(parts) == 1)
 
     for element in document.element.body.iterchildren():
         tag = element.tag.rsplit("}", 1)[-1]

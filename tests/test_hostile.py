@@ -540,6 +540,31 @@ ARGUMENT_CASES: dict[str, tuple[Callable[[Office], list[str]], int, tuple[str, .
         2,
         ("không phải tệp Word",),
     ),
+    "import-an-empty-letter": (
+        lambda o: [
+            "import",
+            str(_named(o, "rong.txt", b"")),
+            "--org",
+            str(EXAMPLES / "org" / "quang-ngai.yaml"),
+        ],
+        2,
+        ("không phải văn bản hành chính",),
+    ),
+    "import-a-spreadsheet": (
+        lambda o: [
+            "import",
+            str(_named(o, "bang-tong-hop.xlsx", b"PK\x03\x04" + b"0" * 100)),
+            "--org",
+            str(EXAMPLES / "org" / "quang-ngai.yaml"),
+        ],
+        2,
+        ("chỉ đọc được văn bản .docx, .pdf, .txt hoặc .md",),
+    ),
+    "import-check-a-missing-spec": (
+        lambda o: ["import", "--check", str(o.inputs / "khong-co.yaml")],
+        2,
+        ("khong-co.yaml", "không tìm thấy tệp"),
+    ),
     "import-impossible-issue-day": (
         lambda o: [
             "import",

@@ -90,7 +90,7 @@ def spec_yaml(spec: dict[str, Any], origin: str, notes: list[Unread], file: str)
     document = CommentedMap(data)
     document.yaml_set_start_comment(
         f"{origin}.\nChưa kiểm tra: đọc các lưu ý «# ?» bên dưới, sửa nếu cần, rồi chạy "
-        "«chidao import --check TỆP» (hoặc xóa dòng unchecked: true)."
+        "«chidao import --check TỆP» (hoặc xóa dòng unchecked)."
     )
     for note in notes:
         field = note.field.split(" ")[0].split(".")[0] or "unchecked"
@@ -110,12 +110,12 @@ def spec_yaml(spec: dict[str, Any], origin: str, notes: list[Unread], file: str)
     return out.getvalue()
 
 
-_UNCHECKED = re.compile(r"^unchecked:\s*true\s*\n", re.MULTILINE)
+_UNCHECKED = re.compile(r"^(?:unchecked:\s*true|# Chưa kiểm tra:.*)\n", re.MULTILINE)
 
 
 def checked_text(text: str) -> str:
-    """A spec file's text with its "chưa kiểm tra" mark removed, comments kept."""
-    return _UNCHECKED.sub("", text, count=1)
+    """A spec file's text with its "chưa kiểm tra" mark removed, the notes kept."""
+    return _UNCHECKED.sub("", text)
 
 
 def stated_fields(spec: dict[str, Any]) -> dict[str, str]:

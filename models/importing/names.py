@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from models.org import OrgTree, Unit
 
@@ -32,6 +33,7 @@ _SPELLED = (
 )
 
 
+@lru_cache(maxsize=1 << 16)  # the names of an office's tree are keyed once per process
 def key(text: str) -> str:
     """How names are compared: case, spacing, emphasis and tone placement do not count."""
     text = re.sub(r"[*_\s]+", " ", text).strip(" ;,.:").lower()
@@ -130,6 +132,20 @@ class Names:
                 names.append((unit.code, unit.abbreviation))
         return names
 
+    def spread(self, text: str) -> str:
+        """'các sở: nội vụ, tư pháp và tài chính' -> 'sở nội vụ, sở tư pháp, sở tài chính'; a
+        name with "và" in it ("Văn hóa và Thông tin") stays whole."""
+
+        def spread(found: re.Match[str]) -> str:
+            kind = re.sub(r"^ubnd các (\w+)$", r"ubnd \1", found[1])
+            parts = [p.strip() for p in found[2].split(",") if p.strip()]
+            last = parts[-1] if parts else ""
+            if " và " in last and not self.at(f"{kind} {last}"):
+                parts[-1:] = [p.strip() for p in last.split(" và ")]
+            return ", ".join(f"{kind} {p}" for p in parts)
+
+        return _KIND_LIST.sub(spread, text)
+
     def at(self, text: str, start: int = 0) -> tuple[str, int] | None:
         """The unit or group whose name starts TEXT (a key) at START, and where it ends."""
         rest = text[start:]
@@ -146,7 +162,7 @@ class Names:
     def listed(self, text: str) -> Found:
         """The units and groups named one after another at the start of TEXT, with the heads'
         titles, joining words and "các Sở: A, B" lists a letter puts between them."""
-        k = _spread_lists(key(text))
+        k = self.spread(key(text))
         codes: list[str] = []
         pos = 0
         while pos < len(k):
@@ -168,7 +184,7 @@ class Names:
 
     def anywhere(self, text: str) -> list[str]:
         """Units named in TEXT wherever they stand (a recipient line, a cell)."""
-        k = _spread_lists(key(text))
+        k = self.spread(key(text))
         out: list[str] = []
         pos = 0
         while pos < len(k):
@@ -192,16 +208,3 @@ def _skip_words(text: str, pos: int) -> int:
             if end == len(text) or not text[end].isalnum() or not word[-1].isalnum():
                 return end
     return pos
-
-
-def _spread_lists(text: str) -> str:
-    """'các sở: nội vụ, tư pháp và tài chính' -> 'sở nội vụ, sở tư pháp, sở tài chính'."""
-
-    def spread(found: re.Match[str]) -> str:
-        kind = found[1]
-        singular = {"ubnd các xã": "ubnd xã", "ubnd các phường": "ubnd phường"}.get(kind, kind)
-        singular = {"ubnd các huyện": "ubnd huyện"}.get(singular, singular)
-        parts = [p.strip() for p in re.split(r",| và ", found[2]) if p.strip()]
-        return ", ".join(f"{singular} {p}" for p in parts)
-
-    return _KIND_LIST.sub(spread, text)

@@ -118,8 +118,8 @@ CITATION_DATE_FIRST = re.compile(
     rf"(?P<kind>{_KIND}) (?:số:? )?(?P<number>{_NUMBER})"
 )
 # "Sau khi nghe Sở Nội vụ báo cáo tại Báo cáo số 131/BC-SNV …": the issuer before the verb.
-_HEARD = re.compile(r"(?:nghe|theo đề nghị của|xét đề nghị của) (?P<issuer>[A-ZĐ][^,;:.()]*?) "
-                    r"(?:báo cáo|trình|tại|đề nghị)")  # fmt: skip
+_HEARD = re.compile(r"(?:nghe|đề nghị của) (?:(?:Giám đốc|Thủ trưởng|Lãnh đạo|Chánh) )?"
+                    r"(?P<issuer>[A-ZĐ][^,;:.()]*?) (?:báo cáo|trình|tại|đề nghị)")  # fmt: skip
 
 
 @dataclass(frozen=True)

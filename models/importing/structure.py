@@ -49,7 +49,9 @@ def split_layout(lines: list[Line]) -> list[Line]:
         if line.cells:
             out.append(line)
             continue
-        out.extend(Line(line.no, part) for part in _parts(plain(line.text)) if part or not out)
+        parts = _parts(plain(line.text))
+        whole = line.whole and len(parts) == 1
+        out.extend(Line(line.no, part, whole=whole) for part in parts if part or not out)
         if not line.text:
             out.append(Line(line.no, ""))
     return out
@@ -159,8 +161,10 @@ def blocks(lines: list[Line]) -> Iterator[Line]:
         )
         if pending and not starts_new and not _ends_sentence(pending.text):
             goes_on = text[:1].islower() or text[:1].isdigit()
-            if (goes_on and not gap) or len(pending.text) > 60:
-                pending = Line(pending.no, f"{pending.text} {line.text}")
+            # A Word paragraph is whole; a line of a PDF or a copy may be wrapped mid-phrase.
+            wrapped = not pending.whole and len(pending.text) > 60
+            if (goes_on and not gap) or wrapped:
+                pending = Line(pending.no, f"{pending.text} {line.text}", whole=line.whole)
                 gap = False
                 continue
         if pending:

@@ -1,0 +1,122 @@
+"""Who a letter is addressed to (Kính gửi), who receives copies (Nơi nhận, Lưu) and who
+signs it — as laid out in any of the ways clerks lay them out."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from models.importing import structure as st
+from models.importing.names import key
+from models.importing.tasks import TaskReading
+from models.letterfile import Line
+
+
+class AddressReading(TaskReading):
+    """The part of the reader that reads the addressees, the copies and the signature."""
+
+    # -- recipients --------------------------------------------------------------------------
+
+    def recipients(self, blocks: list[Line]) -> list[Line]:
+        """Reads 'Kính gửi' and returns the blocks after it."""
+        at = next(
+            (i for i, b in enumerate(blocks[:4]) if st.RECIPIENTS.match(st.plain(b.text))), None
+        )
+        if at is None:
+            return blocks
+        inline = st.RECIPIENTS.match(st.plain(blocks[at].text))
+        assert inline is not None
+        entries = [Line(blocks[at].no, inline[1])] if inline[1] else []
+        rest = blocks[at + 1 :]
+        while rest and self._is_recipient(rest[0], entries):
+            entries.append(rest[0])
+            rest = rest[1:]
+        lines: list[dict[str, Any]] = []
+        for entry in entries:
+            bullet = st.BULLET.match(st.plain(entry.text))
+            text = (bullet[1] if bullet else st.plain(entry.text)).strip().rstrip(";,.")
+            whole = self.names.listed(text)
+            parts = (
+                [text]
+                if whole.codes and whole.end >= len(self.names.spread(key(text))) - 1
+                else [p.strip() for p in re.split(r";\s*", text) if p.strip()]
+            )
+            for part in parts:
+                found = self.names.listed(part)
+                if found.codes and found.end >= len(self.names.spread(key(part))) - 1:
+                    self.recipient_codes += found.codes
+                    named = "; ".join(self.org.label(c) for c in found.codes)
+                    same = key(named) == key(part)
+                    lines.append(
+                        {"units": found.codes} if same else {"label": part, "units": found.codes}
+                    )
+                else:
+                    self.note(
+                        entry, "nơi nhận không khớp đơn vị nào trong cây tổ chức; giữ nguyên dòng"
+                    )
+                    lines.append({"label": part})
+        self.spec["recipients"] = lines
+        return rest
+
+    def _is_recipient(self, line: Line, entries: list[Line]) -> bool:
+        text = st.plain(line.text)
+        if st.BULLET.match(text):
+            return True
+        if entries and st.plain(entries[-1].text).endswith("."):
+            return False
+        return len(text) < 120 and not st.body_starts(text) and not st.ITEM.match(text)
+
+    # -- closing -----------------------------------------------------------------------------
+
+    def signature(self, lines: list[Line], body: list[Line]) -> None:
+        if not lines and not any(st.is_caps(st.plain(b.text)) for b in body[-6:]):
+            self.note(None, "không tìm thấy «Nơi nhận» và chữ ký", "signer")
+            return
+        distribution: list[str] = []
+        titles: list[str] = []
+        names: list[str] = []
+        for line in lines[1:] if lines else []:
+            text = st.plain(line.text)
+            if not text or st.is_signed_mark(text):
+                continue
+            bullet = st.BULLET.match(text)
+            if bullet:
+                entry = bullet[1].strip().rstrip(";,.").strip()
+                archive = re.match(r"^Lưu\s*:?\s*(.*)$", entry)
+                if archive:
+                    self.spec["archive"] = [
+                        p.strip(" .") for p in archive[1].split(",") if p.strip(" .")
+                    ]
+                elif entry:
+                    distribution.append(entry)
+            elif st.is_caps(text):
+                titles.append(text)
+            elif re.match(r"^[A-ZĐÂĂÊÔƠƯ][^\s]*(?: [A-ZĐÂĂÊÔƠƯ][^\s]*){1,4}$", text):
+                names.append(text)
+            elif distribution and not titles:
+                distribution[-1] = f"{distribution[-1]} {text}".rstrip(";,.")
+        self.spec["distribution"] = distribution
+        if "drafting_unit" not in self.spec and self.spec.get("archive"):
+            self.spec["drafting_unit"] = self.spec["archive"][-1]
+        signer: dict[str, Any] = {}
+        for title in titles:
+            authority = st.AUTHORITY.match(title)
+            if (
+                authority
+                and "authority" not in signer
+                and "body" not in signer
+                and len(titles) >= 3
+            ):
+                signer["body"] = authority[2].capitalize()
+                if authority[1] != "TM":
+                    signer["body_authority"] = authority[1]
+            elif authority:
+                signer["authority"] = authority[1]
+                signer["on_behalf_of"] = authority[2].capitalize()
+            else:
+                signer["position"] = title.capitalize()
+        if names:
+            signer["name"] = names[-1]
+        if "position" not in signer:
+            self.note(lines[-1] if lines else None, "không đọc được chức vụ người ký", "signer")
+        self.spec["signer"] = signer

@@ -1,0 +1,271 @@
+"""Reading the tasks of a letter: who leads and cooperates, to whom they report, what they
+produce and by when — from numbered items (a lead stated once for its sub-items) or from a
+plan's appendix rows — and writing them as the spec's items."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from models.directive import Deadline, Period
+from models.importing import structure as st
+from models.importing.facts import Node, Unread
+from models.importing.names import Names, key
+from models.importing.phrases import PRODUCT, day_of, deadline_in
+from models.letterfile import Line
+from models.org import OrgTree, Unit
+
+_ALL_RECIPIENTS = re.compile(
+    r"^(?:thủ trưởng )?các (?:cơ quan, đơn vị|cơ quan, địa phương|đơn vị|cơ quan)"
+    r"(?: nêu trên| có tên (?:trên|tại)[^,:]*| liên quan)?\b"
+)
+_OPENERS = re.compile(
+    r"^(?:(?:đề nghị|yêu cầu|kiến nghị|đề xuất)\s+)?(?:giao(?: cho)?\s+|chỉ đạo\s+)?",
+    re.IGNORECASE,
+)
+_GIVE = re.compile(r"\b(?:giao(?: cho)?|chỉ đạo)\s+", re.IGNORECASE)
+
+
+class TaskReading:
+    """The part of the reader that reads tasks; the letter's header has been read first."""
+
+    org: OrgTree
+    spec: dict[str, Any]
+    facts: dict[str, Any]
+    unread: list[Unread]
+    issuer: Unit | None
+    names: Names
+    recipient_codes: list[str]
+    pending_note: str | None
+
+    def note(self, line: Line | None, what: str, where: str = "") -> None:
+        self.unread.append(Unread(line.no if line else 0, line.text if line else "", what, where))
+
+    def tasks(self, nodes: list[Node], prefix: str, section: Node | None) -> None:
+        """The tasks of NODES as the letter labels them ("2.a)", "III.1"): an item with
+        sub-items is its sub-items, each with the lead, deadline and report-to it does not
+        state itself taken from the item."""
+        out: list[dict[str, Any]] = self.facts.setdefault("tasks", [])
+        for node in [n for n in nodes if n.label and n.label != "-"]:
+            node.read = self.task_of(node.whole(), node.line, None)
+            subs = node.subs()
+            for sub in subs:
+                sub.read = self.task_of(sub.whole(), sub.line, None)
+                inherited = self.task_of(sub.whole(), sub.line, node.read)
+                if inherited["lead"]:
+                    out.append({**inherited, "label": f"{prefix}{node.label}{sub.label}"})
+            if subs:
+                continue
+            if node.read["lead"]:
+                label = f"{prefix}{node.label}".rstrip(".") if prefix else node.label
+                out.append({**node.read, "label": label})
+            elif section is None:
+                what = self.pending_note or "mục không ghi rõ đơn vị chủ trì"
+                self.note(node.line, what, f"items ({node.label})")
+            self.pending_note = None
+
+    def task_of(self, text: str, line: Line, parent: dict[str, Any] | None) -> dict[str, Any]:
+        text = st.plain(text)
+        lead = self.leads(text)
+        task: dict[str, Any] = {"lead": lead or (parent["lead"] if parent else [])}
+        task["cooperating"] = self.cooperating(text) or (
+            parent["cooperating"] if parent and not lead else []
+        )
+        report_to = self.report_to(text)
+        if report_to or (parent and parent.get("report_to")):
+            task["report_to"] = report_to or (parent or {}).get("report_to")
+        product = PRODUCT.search(text)
+        if product:
+            task["product"] = product["product"].strip(" ,")
+        deadline = self.deadline(text, line)
+        task["deadline"] = deadline if deadline is not None else (parent or {}).get("deadline")
+        task["text"] = text
+        if self.issuer is not None and self.issuer.code in task["lead"]:
+            self.note(line, "mục giao cho chính cơ quan ban hành: hãy kiểm tra", "lead")
+        return task
+
+    def leads(self, text: str) -> list[str]:
+        k = key(text)
+        if _ALL_RECIPIENTS.match(k) and self.recipient_codes:
+            return list(dict.fromkeys(self.recipient_codes))
+        first = re.split(r"(?<=[.:])\s", text, maxsplit=1)[0]
+        given = _GIVE.search(first)
+        if given and given.start() < 80:
+            found = self.names.listed(first[given.end() :])
+            if found.codes:
+                return found.codes
+            self.pending_note = "đơn vị được giao không có trong cây tổ chức"
+        opener = _OPENERS.match(text)
+        found = self.names.listed(text[opener.end() :] if opener else text)
+        if found.codes:
+            return found.codes
+        chaired = re.search(r"(?:giao|do)\s+(.{3,120}?)\s+chủ trì", first, re.IGNORECASE)
+        if chaired:
+            return self.names.listed(chaired[1]).codes
+        return []
+
+    def cooperating(self, text: str) -> list[str]:
+        found = re.search(r"phối hợp(?: chặt chẽ)?(?: với)?\s+", text)
+        if not found:
+            return []
+        return self.names.listed(text[found.end() :]).codes
+
+    def report_to(self, text: str) -> str | None:
+        patterns = (
+            r"gửi(?: kết quả| báo cáo| văn bản)?(?: thực hiện)?(?: về| đến)?\s+",
+            r"(?<!tham mưu )(?<!giúp )báo cáo(?: kết quả)?(?: về| lên)?\s+(?:chủ tịch\s+)?",
+            r"(?<!tham mưu )trình\s+(?:chủ tịch\s+)?",
+        )
+        best: tuple[int, str] | None = None
+        for pattern in patterns:
+            for m in re.finditer(pattern, text, re.IGNORECASE):
+                before = text[max(0, m.start() - 40) : m.start()].lower()
+                if "tham mưu" in before and "gửi" not in m[0].lower():
+                    continue
+                found = self.names.listed(text[m.end() :])
+                if not found.codes or found.codes[0] not in self.org.units:
+                    continue
+                target = found.codes[0]
+                via = re.match(r"[^;.()]{0,80}\(\s*qua ([^)]+)\)", key(text[m.end() :]))
+                if via:
+                    through = self.names.listed(via[1]).codes
+                    target = through[0] if through else target
+                if best is None or m.start() < best[0]:
+                    best = (m.start(), target)
+                break
+        return best[1] if best else None
+
+    def deadline(self, text: str, line: Line) -> dict[str, Any] | None:
+        issued = self.spec.get("issued_on")
+        found = deadline_in(text, dt.date.fromisoformat(issued) if issued else None)
+        if not found:
+            return None
+        bad = [f for f in found if f.value is None]
+        if bad:
+            self.note(line, f"thời hạn không tồn tại: {bad[0].words}", "deadline")
+        good = [f for f in found if f.value]
+        if not good:
+            return None
+        order = ("latest", "before", "working_days", "month", "quarter", "recurring")
+        good.sort(key=lambda f: (order.index(next(iter(f.value))), -f.at))  # type: ignore[arg-type]
+        return good[0].value
+
+    # -- appendix ----------------------------------------------------------------------------
+
+    def appendix_tasks(self, rows: list[Line]) -> None:
+        head_at = next(
+            (i for i, r in enumerate(rows) if any("chủ trì" in key(c) for c in r.cells)), None
+        )
+        if head_at is None:
+            self.note(rows[0], "phụ lục không có cột «chủ trì»", "items")
+            return
+        head = [key(c) for c in rows[head_at].cells]
+        columns = {
+            "text": _column(head, "nội dung", "nhiệm vụ", "tên nhiệm vụ"),
+            "lead": _column(head, "chủ trì"),
+            "cooperating": _column(head, "phối hợp"),
+            "product": _column(head, "sản phẩm", "kết quả"),
+            "deadline": _column(head, "thời gian", "thời hạn", "tiến độ"),
+        }
+        out = self.facts.setdefault("tasks", [])
+        for row in rows[head_at + 1 :]:
+            number = re.match(r"^(\d{1,3})\.?$", row.cells[0].strip())
+            if not number:
+                continue
+            cell = {
+                name: row.cells[i] if i is not None and i < len(row.cells) else ""
+                for name, i in columns.items()
+            }
+            task: dict[str, Any] = {"label": f"PL.{number[1]}", "text": cell["text"]}
+            task["lead"] = self._cell_units(row, cell["lead"], "chủ trì")
+            task["cooperating"] = self._cell_units(row, cell["cooperating"], "phối hợp")
+            product = cell["product"].strip()
+            task["product"] = None if product in ("", "-", "–") else product
+            task["deadline"] = self.deadline(cell["deadline"], row) if cell["deadline"] else None
+            if cell["deadline"] and task["deadline"] is None:
+                self.note(row, f"không đọc được thời hạn: {cell['deadline']}", "deadline")
+            out.append(task)
+
+    def _cell_units(self, row: Line, text: str, role: str) -> list[str]:
+        if not text.strip() or text.strip() in ("-", "–"):
+            return []
+        codes = self.names.anywhere(text)
+        if not codes:
+            self.note(row, f"đơn vị {role} không có trong cây tổ chức: {text}", "items")
+        return codes
+
+    # -- items of the spec -------------------------------------------------------------------
+
+    def items_spec(self, nodes: list[Node]) -> list[dict[str, Any]]:
+        """The spec's items: the letter's numbered items with their sub-items, or a plan's
+        appendix rows."""
+        if not nodes:
+            return [
+                self.item_spec(task, task["text"] or task["label"])
+                for task in self.facts.get("tasks", [])
+            ]
+        items = []
+        for node in nodes:
+            if node.read is None:
+                continue
+            item = self.item_spec(node.read, node.whole())
+            subs = [s for s in node.subs() if s.read is not None]
+            if subs:
+                item["items"] = [self.item_spec(s.read, s.whole()) for s in subs if s.read]
+                if subs[0].label.startswith("("):
+                    item["sublabels"] = "(1)"
+                _hoist_closing_deadline(item)
+            items.append(item)
+        return items
+
+    def item_spec(self, read: dict[str, Any], text: str) -> dict[str, Any]:
+        item: dict[str, Any] = {"text": text}
+        for name in ("lead", "cooperating"):
+            if read.get(name):
+                item[name] = read[name]
+        for name in ("product", "report_to"):
+            if read.get(name) and not (
+                name == "report_to" and read[name] == self.spec.get("issuer")
+            ):
+                item[name] = read[name]
+        if read.get("deadline"):
+            deadline = dict(read["deadline"])
+            if deadline.pop("from", "issue") == "receipt":
+                deadline["from_receipt"] = True
+            item["deadline"] = deadline
+            phrase = _phrase(deadline)
+            if phrase and phrase in item["text"]:
+                item["text"] = item["text"].replace(phrase, "{deadline}", 1)
+        period = _PERIOD.search(item["text"])
+        if period:
+            start, end = (day_of(*re.split(r"/", d)) for d in period.groups())
+            if start and end and start <= end:
+                item["period"] = {"start": start.isoformat(), "end": end.isoformat()}
+                phrase = Period(start=start, end=end).phrase()
+                item["text"] = item["text"].replace(phrase, "{period}", 1)
+        return item
+
+
+_PERIOD = re.compile(r"ngày (\d{1,2}/\d{1,2}/\d{4}) đến ngày (\d{1,2}/\d{1,2}/\d{4})")
+
+
+def _phrase(deadline: dict[str, Any]) -> str | None:
+    """How chidao writes DEADLINE, when that is how the letter wrote it."""
+    try:
+        return Deadline.model_validate(deadline).phrase()
+    except ValueError:
+        return None
+
+
+def _hoist_closing_deadline(item: dict[str, Any]) -> None:
+    """'Thời hạn hoàn thành …' in the last sub-item alone closes the whole item (seed 000,
+    item 2): the deadline is the item's, and its sub-items are not tasks of their own."""
+    subs = item.get("items", [])
+    closing_only = "deadline" in subs[-1] and not any("deadline" in s for s in subs[:-1])
+    if len(subs) > 1 and closing_only and "deadline" not in item:
+        item["deadline"] = subs[-1].pop("deadline")
+
+
+def _column(head: list[str], *words: str) -> int | None:
+    return next((i for i, h in enumerate(head) if any(w in h for w in words)), None)
