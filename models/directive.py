@@ -221,6 +221,14 @@ class Item(_Strict):
     text: Text = Field(
         title="Nội dung", description="có thể chứa {deadline}, {period}; **đậm**, *nghiêng*"
     )
+    paragraphs: Paragraphs = Field(
+        default_factory=list,
+        title="Các đoạn tiếp theo",
+        description="đoạn văn và gạch đầu dòng «- …» của mục, sau đoạn đầu",
+    )
+    deadline_emphasis: Literal["bold", "italic"] = Field(
+        "bold", title="Kiểu chữ của thời hạn", description="bold (mặc định) hoặc italic"
+    )
     lead: list[Code] = Field(default_factory=list, title="Đơn vị chủ trì")
     cooperating: list[Code] = Field(default_factory=list, title="Đơn vị phối hợp")
     product: Text | None = Field(None, title="Sản phẩm")
@@ -487,11 +495,19 @@ class Directive:
         return list(self.spec.preamble)
 
     def item_text(self, item: Item, inherited: Deadline | None = None) -> str:
-        """The item's sentence with its deadline and period phrases in bold."""
+        """The item's sentence with its deadline (bold, or italic where the letter has it so)
+        and period phrases."""
+        return self._filled(item.text, item, inherited)
+
+    def item_paragraphs(self, item: Item, inherited: Deadline | None = None) -> list[str]:
+        """The item's further paragraphs and bullets, filled the same way."""
+        return [self._filled(text, item, inherited) for text in item.paragraphs]
+
+    def _filled(self, text: str, item: Item, inherited: Deadline | None) -> str:
         deadline = item.deadline or inherited
-        text = item.text
         if deadline:
-            text = text.replace("{deadline}", f"**{deadline.phrase()}**")
+            mark = "*" if item.deadline_emphasis == "italic" else "**"
+            text = text.replace("{deadline}", f"{mark}{deadline.phrase()}{mark}")
         if item.period:
             text = text.replace("{period}", f"**{item.period.phrase()}**")
         return text

@@ -129,3 +129,52 @@ def test_issue_refuses_a_spec_nobody_has_checked(
     code, _, err = _run(capsys, "issue", str(out))
     assert code == 2 and "chưa kiểm tra" in err and "chidao import --check" in err
     assert not (home / "documents").exists()
+
+
+def test_an_item_keeps_its_bullets_and_its_italic_deadline(tmp_path: Path) -> None:
+    """A clerk's Word letter: item 1 has two bullets after its first sentence and its deadline
+    in italics; the spec holds them, and chidao writes the item back the same way."""
+    import docx
+
+    from models.directive import Directive, DirectiveSpec
+    from renderer import render
+
+    letter = docx.Document()
+    for text in (
+        "ỦY BAN NHÂN DÂN",
+        "TỈNH HÀ TĨNH",
+        "Số: 1901/UBND-NC1",
+        "V/v rà soát thủ tục hành chính",
+        "Hà Tĩnh, ngày 10 tháng 6 năm 2024",
+        "Kính gửi: Sở Tư pháp.",
+        "Thực hiện chỉ đạo của Chủ tịch UBND tỉnh, UBND tỉnh yêu cầu:",
+    ):
+        letter.add_paragraph(text)
+    item = letter.add_paragraph("1. Giao Sở Tư pháp rà soát các thủ tục hành chính, báo cáo ")
+    item.add_run("trước ngày 20/6/2024").italic = True
+    item.add_run(":")
+    letter.add_paragraph("- Thủ tục còn giấy tờ trùng lặp;")
+    letter.add_paragraph("- Thủ tục chưa cung cấp trực tuyến toàn trình.")
+    for text in ("Nơi nhận:", "- Như trên;", "- Lưu: VT, NC1.", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"):
+        letter.add_paragraph(text)
+    letter.add_paragraph("Nguyễn Hữu Khang")
+    source = tmp_path / "1901.docx"
+    letter.save(str(source))
+
+    org = OrgTree.load(HA_TINH)
+    spec = import_letter(read_letter(source), org, str(HA_TINH)).spec
+    first = spec["items"][0]
+    assert first["lead"] == ["ht.stp"] and first["deadline"] == {"before": "2024-06-20"}
+    assert first["paragraphs"] == [
+        "- Thủ tục còn giấy tờ trùng lặp;",
+        "- Thủ tục chưa cung cấp trực tuyến toàn trình.",
+    ]
+    assert first["deadline_emphasis"] == "italic"
+    directive = Directive(DirectiveSpec.model_validate(spec), org, str(source))
+    written = tmp_path / "written.docx"
+    written.write_bytes(render(directive).data)
+    runs = [r for p in docx.Document(str(written)).paragraphs for r in p.runs]
+    deadline = next(r for r in runs if "trước ngày 20/6/2024" in r.text)
+    assert deadline.italic and not deadline.bold
+    texts = [p.text for p in docx.Document(str(written)).paragraphs]
+    assert "- Thủ tục còn giấy tờ trùng lặp;" in texts

@@ -50,8 +50,10 @@ def split_layout(lines: list[Line]) -> list[Line]:
             out.append(line)
             continue
         parts = _parts(plain(line.text))
-        whole = line.whole and len(parts) == 1
-        out.extend(Line(line.no, part, whole=whole) for part in parts if part or not out)
+        if len(parts) == 1:
+            out.append(line)  # as written, emphasis kept (an italic deadline)
+            continue
+        out.extend(Line(line.no, part) for part in parts if part or not out)
         if not line.text:
             out.append(Line(line.no, ""))
     return out
@@ -161,8 +163,9 @@ def blocks(lines: list[Line]) -> Iterator[Line]:
         )
         if pending and not starts_new and not _ends_sentence(pending.text):
             goes_on = text[:1].islower() or text[:1].isdigit()
-            # A Word paragraph is whole; a line of a PDF or a copy may be wrapped mid-phrase.
-            wrapped = not pending.whole and len(pending.text) > 60
+            # A line of a PDF or a copy may be wrapped mid-phrase; a Word paragraph broken by a
+            # stray return (seed 002: "PAR" / "INDEX") is long and unpunctuated.
+            wrapped = len(pending.text) > (100 if pending.whole else 60)
             if (goes_on and not gap) or wrapped:
                 pending = Line(pending.no, f"{pending.text} {line.text}", whole=line.whole)
                 gap = False

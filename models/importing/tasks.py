@@ -198,29 +198,36 @@ class TaskReading:
     # -- items of the spec -------------------------------------------------------------------
 
     def items_spec(self, nodes: list[Node]) -> list[dict[str, Any]]:
-        """The spec's items: the letter's numbered items with their sub-items, or a plan's
-        appendix rows."""
+        """The spec's items: the letter's numbered items with their paragraphs, bullets and
+        sub-items, or a plan's appendix rows."""
         if not nodes:
-            return [
-                self.item_spec(task, task["text"] or task["label"])
-                for task in self.facts.get("tasks", [])
-            ]
-        items = []
-        for node in nodes:
-            if node.read is None:
-                continue
-            item = self.item_spec(node.read, node.whole())
-            subs = [s for s in node.subs() if s.read is not None]
-            if subs:
-                item["items"] = [self.item_spec(s.read, s.whole()) for s in subs if s.read]
-                if subs[0].label.startswith("("):
-                    item["sublabels"] = "(1)"
-                _hoist_closing_deadline(item)
-            items.append(item)
-        return items
+            tasks = self.facts.get("tasks", [])
+            return [self.item_spec(task, task["text"] or task["label"]) for task in tasks]
+        return [self.node_spec(node) for node in nodes if node.read is not None]
 
-    def item_spec(self, read: dict[str, Any], text: str) -> dict[str, Any]:
+    def node_spec(self, node: Node) -> dict[str, Any]:
+        assert node.read is not None
+        rest = [
+            c.text if c.label == "" else f"- {c.text}"
+            for c in node.children
+            if c.label in ("", "-")
+        ]
+        raw = " ".join([node.line.text, *(c.line.text for c in node.children)])
+        item = self.item_spec(node.read, node.text, rest, raw)
+        subs = [s for s in node.subs() if s.read is not None]
+        if subs:
+            item["items"] = [self.node_spec(s) for s in subs]
+            if subs[0].label.startswith("("):
+                item["sublabels"] = "(1)"
+            _hoist_closing_deadline(item)
+        return item
+
+    def item_spec(
+        self, read: dict[str, Any], text: str, rest: list[str] | None = None, raw: str = ""
+    ) -> dict[str, Any]:
         item: dict[str, Any] = {"text": text}
+        if rest:
+            item["paragraphs"] = rest
         for name in ("lead", "cooperating"):
             if read.get(name):
                 item[name] = read[name]
@@ -235,19 +242,31 @@ class TaskReading:
                 deadline["from_receipt"] = True
             item["deadline"] = deadline
             phrase = _phrase(deadline)
-            if phrase and phrase in item["text"]:
-                item["text"] = item["text"].replace(phrase, "{deadline}", 1)
-        period = _PERIOD.search(item["text"])
+            if phrase:
+                _placehold(item, phrase, "{deadline}")
+                if re.search(r"(?<!\*)\*[^*]*" + re.escape(phrase) + r"[^*]*\*(?!\*)", raw):
+                    item["deadline_emphasis"] = "italic"
+        period = _PERIOD.search(" ".join([item["text"], *item.get("paragraphs", [])]))
         if period:
             start, end = (day_of(*re.split(r"/", d)) for d in period.groups())
             if start and end and start <= end:
                 item["period"] = {"start": start.isoformat(), "end": end.isoformat()}
-                phrase = Period(start=start, end=end).phrase()
-                item["text"] = item["text"].replace(phrase, "{period}", 1)
+                _placehold(item, Period(start=start, end=end).phrase(), "{period}")
         return item
 
 
 _PERIOD = re.compile(r"ngày (\d{1,2}/\d{1,2}/\d{4}) đến ngày (\d{1,2}/\d{1,2}/\d{4})")
+
+
+def _placehold(item: dict[str, Any], phrase: str, placeholder: str) -> None:
+    """PHRASE, where the item's text or one of its paragraphs has it, as PLACEHOLDER."""
+    if phrase in item["text"]:
+        item["text"] = item["text"].replace(phrase, placeholder, 1)
+        return
+    paragraphs = item.get("paragraphs", [])
+    at = next((i for i, p in enumerate(paragraphs) if phrase in p), None)
+    if at is not None:
+        paragraphs[at] = paragraphs[at].replace(phrase, placeholder, 1)
 
 
 def _phrase(deadline: dict[str, Any]) -> str | None:
