@@ -50,6 +50,10 @@ class Settings(BaseSettings):
     web_url: str = Field(
         "http://127.0.0.1:8080", description="the portal's address as people reach it (in emails)"
     )
+    web_deployments: bool = Field(
+        False, description="start workflows as deployment runs for the workers (chidao serve)"
+    )
+    outbox_seconds: int = Field(15, ge=1, le=3600, description="how often the outbox is sent")
     secure_cookies: bool = Field(
         False, description="behind a TLS reverse proxy: cookies only over HTTPS (Secure)"
     )
