@@ -263,7 +263,18 @@ def _add(session: Session, events: Sequence[Event]) -> int:
                     "attempts": 0,
                 }
             )
-    if rows:
+    keys = list({r["event_key"] for r in rows})
+    known = {
+        (key, account)
+        for start in range(0, len(keys), 1000)
+        for key, account in session.execute(
+            select(col(NoticeRecord.event_key), col(NoticeRecord.account_id)).where(
+                col(NoticeRecord.event_key).in_(keys[start : start + 1000])
+            )
+        )
+    }
+    rows = [r for r in rows if (r["event_key"], r["account_id"]) not in known]
+    if rows:  # the unique key still settles a race with a concurrent collection
         session.execute(insert_ignoring(session, NoticeRecord), rows)
     return len(rows)
 
