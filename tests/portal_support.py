@@ -5,7 +5,6 @@ a browser-like client that logs in and posts forms with their CSRF token."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -39,8 +38,8 @@ class Story:
     app: object
 
 
-@pytest.fixture
-def story(database: str, prefect_api: str) -> Story:
+@pytest.fixture(name="story")
+def story_fixture(database: str, prefect_api: str) -> Story:
     issue_directive(spec_path=str(EXAMPLES / "quang-ngai-2371.yaml"), auto_release=False)
     store = Store.open()
     for username, (name, unit, role) in PEOPLE.items():
@@ -80,11 +79,6 @@ def _csrf(html: str) -> str:
     found = re.search(r'name="csrf" value="([^"]*)"', html)
     assert found, "the page has no form token"
     return found.group(1)
-
-
-@pytest.fixture
-def browser(story: Story) -> Iterator[Browser]:
-    yield Browser(story.app)
 
 
 def assignment_of(store: Store, unit: str, label: str | None = None) -> int:

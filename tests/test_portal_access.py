@@ -25,7 +25,15 @@ from models.records import (
     WebSessionRecord,
 )
 from models.store import home
-from tests.portal_support import PASSWORD, PEOPLE, Browser, Story, assignment_of, rows, story  # noqa: F401
+from tests.portal_support import (  # noqa: F401
+    PASSWORD,
+    PEOPLE,
+    Browser,
+    Story,
+    assignment_of,
+    rows,
+    story_fixture,
+)
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
 

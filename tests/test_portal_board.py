@@ -14,7 +14,7 @@ from models import outbox
 from models.records import AssignmentRecord, ExtensionRecord, NoticeRecord
 from models.states import Band
 from tests.conftest import Clock
-from tests.portal_support import Browser, Story, assignment_of, story  # noqa: F401
+from tests.portal_support import Browser, Story, assignment_of, story_fixture  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
 PDF = b"%PDF-1.4 bao cao"

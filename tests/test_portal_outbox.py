@@ -19,7 +19,7 @@ from flows.escalation import scan_deadlines
 from models import outbox
 from models.records import NoticeRecord
 from tests.conftest import Clock
-from tests.portal_support import Browser, Story, assignment_of, rows, story  # noqa: F401
+from tests.portal_support import Browser, Story, assignment_of, rows, story_fixture  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
 
