@@ -244,6 +244,12 @@ def _parser() -> Parser:
     serve.arg("--port", type=int, default=4200, help="cổng")
     serve.arg("--workers", type=int, default=2, help="số worker")
     serve.arg("--limit", type=int, help="số lượt chạy đồng thời tối đa của mỗi worker")
+    serve.arg(
+        "--web-host",
+        default=settings().web_host,
+        help="địa chỉ của cổng thông tin (0.0.0.0: mở cho mạng của văn phòng)",
+    )
+    serve.arg("--web-port", type=int, default=settings().web_port, help="cổng của cổng thông tin")
 
     user: Parser = sub.add_parser(
         "user",
