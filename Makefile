@@ -67,6 +67,7 @@ bench: $(STAMP)
 	$(PY) bench/escalation.py
 	$(PY) bench/scale_out.py
 	$(PY) bench/import_accuracy.py
+	$(PY) bench/portal.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

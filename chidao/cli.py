@@ -10,11 +10,12 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from chidao import commands, receiving
+from chidao import commands, people, receiving
 from chidao.args import Parser
 from models.errors import ChidaoError
 from models.faults import as_fault
 from models.settings import settings
+from models.states import AccountRole
 
 EXIT_INTERRUPTED = 130
 
@@ -253,6 +254,61 @@ def _parser() -> Parser:
     serve.arg("--port", type=int, default=4200, help="cổng")
     serve.arg("--workers", type=int, default=2, help="số worker")
     serve.arg("--limit", type=int, help="số lượt chạy đồng thời tối đa của mỗi worker")
+    serve.arg(
+        "--web-host",
+        default=settings().web_host,
+        help="địa chỉ của cổng thông tin (0.0.0.0: mở cho mạng của văn phòng)",
+    )
+    serve.arg("--web-port", type=int, default=settings().web_port, help="cổng của cổng thông tin")
+
+    user: Parser = sub.add_parser(
+        "user",
+        help="tài khoản cổng thông tin: thêm, nhập từ CSV",
+        description="Tài khoản cổng thông tin: thêm, nhập từ CSV.",
+        example="chidao user add lan.stp --name 'Nguyễn Thị Lan' --unit qng.stp --role clerk",
+    )
+    user_sub = user.add_subparsers(
+        dest="user_command", required=True, title="các lệnh", metavar="LỆNH", parser_class=Parser
+    )
+    add = user_sub.add_parser(
+        "add",
+        help="thêm một tài khoản (mật khẩu được hỏi, hoặc đọc từ stdin)",
+        description="Thêm một tài khoản; mật khẩu được hỏi hai lần, hoặc đọc từ stdin.",
+        example="chidao user add lan.stp --name 'Nguyễn Thị Lan' --unit qng.stp --role clerk "
+        "--email lan@stp.quangngai.gov.vn",
+    )
+    add.arg("username", metavar="TÊN-ĐĂNG-NHẬP", help="chữ thường không dấu, số, '.', '_', '-'")
+    add.arg("--name", required=True, metavar="HỌ-TÊN", help="họ và tên")
+    add.arg("--unit", required=True, metavar="ĐƠN-VỊ", help="mã đơn vị")
+    add.arg(
+        "--role",
+        required=True,
+        choices=[r.value for r in AccountRole],
+        help="; ".join(f"{r.value}: {r.label}" for r in AccountRole),
+    )
+    add.arg("--email", metavar="EMAIL", help="địa chỉ nhận thông báo")
+    add.arg("--password-stdin", action="store_true", help="đọc mật khẩu từ dòng đầu của stdin")
+    add.arg("--org", type=Path, help="cây tổ chức có đơn vị này (nạp trước)")
+    add.set_defaults(run=people.user_add)
+    imported = user_sub.add_parser(
+        "import",
+        help="nhập nhiều tài khoản từ tệp CSV (tất cả hoặc không tài khoản nào)",
+        description="Nhập tài khoản từ tệp CSV có dòng tiêu đề: username, full_name, unit, "
+        "role, email, password. Một dòng sai thì không tài khoản nào được thêm.",
+        example="chidao user import tai-khoan.csv --org examples/org/quang-ngai.yaml",
+    )
+    imported.arg("file", type=Path, help="tệp CSV (UTF-8)")
+    imported.arg("--org", type=Path, help="cây tổ chức có các đơn vị này (nạp trước)")
+    imported.set_defaults(run=people.user_import)
+
+    web = command(
+        "web",
+        "chạy cổng thông tin cho các đơn vị (mặc định: SQLite, Prefect tạm thời)",
+        people.web,
+        "chidao web --port 8080",
+    )
+    web.arg("--host", default=settings().web_host, help="địa chỉ lắng nghe")
+    web.arg("--port", type=int, default=settings().web_port, help="cổng")
 
     demo = command(
         "demo",

@@ -390,6 +390,9 @@ def serve(args: argparse.Namespace) -> int:
         port=args.port,
         workers=args.workers,
         worker_limit=args.limit,
+        web_host=args.web_host,
+        web_port=args.web_port,
+        portal=True,
     )
 
     def stop_on_terminate(signum: int, frame: object) -> None:
@@ -408,6 +411,7 @@ def serve(args: argparse.Namespace) -> int:
                 f"Kiểm tra: {health.workers}/{office.workers} worker đang hoạt động; lượt «Quét "
                 f"hạn» kế tiếp theo lịch: {_vn_time(health.scheduled[0])}"
             )
+            print(f"Cổng chidao cho các đơn vị: http://{office.web_host}:{office.web_port}")
             print(f"Giao diện Prefect: {office.ui_url}  (API: {office.api_url})")
             print(f"Cơ sở dữ liệu chidao: {office.chidao_url}")
             print(f"Văn bản: {office.home / 'documents'}; nhật ký: {parts.logs}")

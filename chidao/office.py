@@ -45,6 +45,9 @@ class Office:
     port: int = 4200
     workers: int = 2
     worker_limit: int | None = None  # flow runs one worker runs at once (None: no limit)
+    web_host: str = "127.0.0.1"  # the portal: the one face offered to the office's network
+    web_port: int = 8080
+    portal: bool = False  # chidao serve starts it (the tests of the office do not)
     extra_env: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -125,6 +128,7 @@ class Running:
         self.logs.mkdir(parents=True, exist_ok=True)
         self.server: subprocess.Popen[bytes] | None = None
         self.workers: list[subprocess.Popen[bytes]] = []
+        self.portal: subprocess.Popen[bytes] | None = None
 
     def _spawn(self, name: str, *args: str) -> subprocess.Popen[bytes]:
         log = (self.logs / f"{name}.log").open("ab")
@@ -184,15 +188,37 @@ class Running:
             args = ["worker", "start", "--pool", POOL, "--type", "process", "--name", name]
             self.workers.append(self._spawn(f"worker-{n}", *args, *limit))
 
+    def start_portal(self) -> None:
+        """The portal (uvicorn) beside the server and workers; its workflows are deployment
+        runs for the workers (CHIDAO_WEB_DEPLOYMENTS)."""
+        office = self.office
+        env = {
+            **office.env(),
+            "CHIDAO_WEB_DEPLOYMENTS": "true",
+            "CHIDAO_WEB_HOST": office.web_host,
+            "CHIDAO_WEB_PORT": str(office.web_port),
+        }
+        log = (self.logs / "portal.log").open("ab")
+        self.portal = subprocess.Popen(
+            [sys.executable, "-m", "portal"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
     def _processes(self) -> list[subprocess.Popen[bytes]]:
-        return [*self.workers, *([self.server] if self.server else [])]
+        portal = [self.portal] if self.portal else []
+        return [*portal, *self.workers, *([self.server] if self.server else [])]
 
     def alive(self) -> bool:
         return all(p.poll() is None for p in self._processes())
 
     def stop(self) -> None:
         """Workers first, while the server can still hear them say goodbye; then the server."""
-        for group in (self.workers, [self.server] if self.server else []):
+        portal = [self.portal] if self.portal else []
+        for group in (portal, self.workers, [self.server] if self.server else []):
             for process in group:
                 if process.poll() is None:
                     process.send_signal(signal.SIGINT)  # as Ctrl-C: Prefect stops at once
@@ -203,7 +229,7 @@ class Running:
                 except subprocess.TimeoutExpired:
                     process.kill()
                     process.wait()
-        self.workers, self.server = [], None
+        self.workers, self.server, self.portal = [], None, None
 
 
 SCAN = "Quét hạn/quet-han"
@@ -326,6 +352,8 @@ def running(office: Office) -> Iterator[Running]:
         parts.start_server()
         parts.deploy()
         parts.start_workers()
+        if office.portal:
+            parts.start_portal()
         yield parts
     finally:
         parts.stop()

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
 import sys
 from pathlib import Path
 
 from chidao.commands import _actor, _date
 from models import clock
 from models.calendar import WorkingCalendar
-from models.directive import Deadline, Directive, DocumentKind
+from models.directive import Directive
 from models.errors import InputError
 from models.files import write_atomic
 from models.importing import (
@@ -24,11 +23,13 @@ from models.importing import (
     import_letter,
     letter_spec,
     org_reference,
+    received_entry,
     spec_yaml,
+    task_lines,
 )
 from models.letterfile import read_letter
 from models.org import OrgTree
-from models.received import Received, ReceivedRecord, enter
+from models.received import ReceivedRecord, enter
 from models.settings import settings
 from models.store import Store
 from models.vntext import short_date
@@ -97,7 +98,7 @@ def import_letter_file(args: argparse.Namespace) -> int:
         f"ngày đến {short_date(entry.received_on)}",
         file=summary,
     )
-    print(_tasks_text(imported, org), file=summary)
+    print("\n".join(task_lines(imported, org, WorkingCalendar.load())), file=summary)
     return 0
 
 
@@ -109,18 +110,7 @@ def _enter_received(
     receiver = args.received_by or args.implement_as or root
     if receiver not in org.units:
         raise InputError.one(args.file, "--received-by", receiver, "đơn vị không có trong cây")
-    data = imported.spec
-    issuer = org.units.get(str(data.get("issuer")))
-    number = f"{data['number']}/" if data.get("number") else "/"
-    kind = DocumentKind(str(data.get("kind", "cong_van"))).label
-    letter = Received(
-        issuer=issuer.text_name if issuer else "(chưa rõ)",
-        reference=number + str(imported.facts.get("symbol", "")),
-        issued_on=dt.date.fromisoformat(str(data["issued_on"])) if data.get("issued_on") else None,
-        kind_and_subject=f"{kind} {data.get('subject', '')}".strip(),
-        file_name=args.file.name,
-        sha256=hashlib.sha256(args.file.read_bytes()).hexdigest(),
-    )
+    letter = received_entry(imported, org, args.file.name, args.file.read_bytes())
     store = Store.open()
     store.sync_units(org, _actor())
     with store.session() as session:
@@ -138,44 +128,6 @@ def _check_spec(path: Path) -> int:
     print(f"Đã kiểm tra: {path} ({len(directive.spec.items)} mục); có thể phát hành.")
     print(_tasks_text_of(directive))
     return 0
-
-
-def _tasks_text(imported: Imported, org: OrgTree) -> str:
-    """Each task as the letter labels it, as the coordinator checks it: who leads, and when."""
-    calendar = WorkingCalendar.load()
-    spec = imported.spec
-    issued = dt.date.fromisoformat(spec["issued_on"]) if spec.get("issued_on") else None
-    received = dt.date.fromisoformat(spec["received_on"]) if spec.get("received_on") else None
-    lines = []
-    for task in imported.facts.get("tasks", []):
-        who = ", ".join(org.label(c) for c in task["lead"] if c in org)
-        when = _when(task.get("deadline"), issued, received, calendar)
-        lines.append(f"  Mục {task['label']} {when}; chủ trì: {who or '(chưa rõ đơn vị chủ trì)'}")
-    return "\n".join(lines)
-
-
-def _when(
-    deadline: dict[str, object] | None,
-    issued: dt.date | None,
-    received: dt.date | None,
-    calendar: WorkingCalendar,
-) -> str:
-    if not deadline:
-        return "không ghi hạn"
-    read = dict(deadline)
-    if read.pop("from", "issue") == "receipt":
-        read["from_receipt"] = True
-    try:
-        due = Deadline.model_validate(read).due_on(issued or clock.today(), calendar, received)
-    except ValueError:
-        return "hạn không đọc được"
-    return (
-        f"hạn cuối {short_date(due)}"
-        if due and issued
-        else "không có hạn cuối"
-        if not due
-        else "hạn tính từ ngày ban hành"
-    )
 
 
 def _tasks_text_of(directive: Directive) -> str:

@@ -221,29 +221,42 @@ def extend(store: Store, target: AssignmentRef, until: dt.date, reason: str, act
         message = f"hạn mới phải sau hạn hiện tại ({target.due_on.isoformat()})"
         raise InputError.one("(dòng lệnh)", "--until", until.isoformat(), message)
     with store.session() as session:
-        result = session.exec(  # type: ignore[call-overload]
-            update(AssignmentRecord)
-            .where(
-                col(AssignmentRecord.id) == target.id,
-                col(AssignmentRecord.state).in_(OWED),
-                col(AssignmentRecord.due_on) == target.due_on,
-            )
-            .values(due_on=until)
+        extend_in(session, store, target, until, reason, actor)
+
+
+def extend_in(
+    session: Session,
+    store: Store,
+    target: AssignmentRef,
+    until: dt.date,
+    reason: str,
+    actor: str,
+) -> None:
+    """The extension's writes, inside a caller's transaction (the portal records the decision
+    on a unit's request in the same one); the checks are extend's."""
+    result = session.exec(  # type: ignore[call-overload]
+        update(AssignmentRecord)
+        .where(
+            col(AssignmentRecord.id) == target.id,
+            col(AssignmentRecord.state).in_(OWED),
+            col(AssignmentRecord.due_on) == target.due_on,
         )
-        if result.rowcount != 1:
-            message = "chỉ gia hạn được việc chưa báo cáo, và hạn vừa bị thay đổi bởi người khác"
-            raise StateError.one("(cơ sở dữ liệu)", "trạng thái", target.state, message)
-        session.add(
-            ExtensionRecord(
-                assignment_id=target.id,
-                old_due_on=target.due_on,
-                new_due_on=until,
-                reason=reason,
-                actor=actor,
-                at=clock.now(),
-            )
+        .values(due_on=until)
+    )
+    if result.rowcount != 1:
+        message = "chỉ gia hạn được việc chưa báo cáo, và hạn vừa bị thay đổi bởi người khác"
+        raise StateError.one("(cơ sở dữ liệu)", "trạng thái", target.state, message)
+    session.add(
+        ExtensionRecord(
+            assignment_id=target.id,
+            old_due_on=target.due_on,
+            new_due_on=until,
+            reason=reason,
+            actor=actor,
+            at=clock.now(),
         )
-        store.audit(session, actor, "assignment.extended", "assignment", [_key(target)])
+    )
+    store.audit(session, actor, "assignment.extended", "assignment", [_key(target)])
 
 
 def _key(target: AssignmentRef) -> str:

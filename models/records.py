@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Field, Session, SQLModel
 
@@ -248,6 +248,128 @@ class ReminderRecord(SQLModel, table=True):
     letter_id: int | None = Field(
         default=None, foreign_key="letter.id", index=True, description="the letter carrying it"
     )
+
+
+class AccountRecord(SQLModel, table=True):
+    """A person who logs in to the portal: one unit, one role (AccountRole)."""
+
+    __tablename__ = "account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(unique=True, max_length=80)
+    full_name: str = Field(max_length=120)
+    email: str | None = Field(default=None, max_length=200)
+    unit_code: str = Field(foreign_key="unit.code", index=True, max_length=80)
+    role: str = Field(max_length=16)
+    password_hash: str = Field(max_length=200)
+    active: bool = True
+    created_at: dt.datetime = Field(default_factory=_now)
+
+
+class WebSessionRecord(SQLModel, table=True):
+    """A login: the cookie holds a random token, the table its hash, so a copy of the table
+    logs nobody in. It ends at EXPIRES_AT or at logout."""
+
+    __tablename__ = "web_session"
+
+    token_sha256: str = Field(primary_key=True, max_length=64)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    csrf: str = Field(max_length=64, description="the token every form of this login carries")
+    created_at: dt.datetime = Field(default_factory=_now)
+    expires_at: dt.datetime = Field(index=True)
+    address: str | None = Field(default=None, max_length=64)
+
+
+class LoginAttemptRecord(SQLModel, table=True):
+    """A login attempt, kept to limit guessing per account and address."""
+
+    __tablename__ = "login_attempt"
+    __table_args__ = (Index("ix_login_attempt_who", "username", "address", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=80)
+    address: str = Field(max_length=64)
+    at: dt.datetime = Field(default_factory=_now)
+    ok: bool = False
+
+
+class ExtensionRequestRecord(SQLModel, table=True):
+    """A unit's request for more time on an assignment, and the coordinator's decision. At most
+    one request per assignment waits at a time (a partial unique index)."""
+
+    __tablename__ = "extension_request"
+    __table_args__ = (
+        Index(
+            "uq_extension_request_pending",
+            "assignment_id",
+            unique=True,
+            sqlite_where=text("state = 'pending'"),
+            postgresql_where=text("state = 'pending'"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    assignment_id: int = Field(foreign_key="assignment.id", index=True)
+    until: dt.date
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    state: str = Field(default="pending", max_length=16, description="RequestState")
+    requested_by: str = Field(max_length=200)
+    requested_at: dt.datetime = Field(default_factory=_now)
+    decided_by: str | None = Field(default=None, max_length=200)
+    decided_at: dt.datetime | None = None
+    note: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class NoticeRecord(SQLModel, table=True):
+    """A notice for one person about one event, shown in the portal and sent as an email from
+    this outbox. (event, account) is unique: collecting an event again adds nothing."""
+
+    __tablename__ = "portal_notice"
+    __table_args__ = (
+        UniqueConstraint("event_key", "account_id"),
+        Index("ix_portal_notice_mail", "mail_state", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_key: str = Field(max_length=120)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    kind: str = Field(max_length=24)
+    subject: str = Field(max_length=300)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    link: str = Field(max_length=300)
+    created_at: dt.datetime = Field(default_factory=_now)
+    read_at: dt.datetime | None = None
+    mail_state: str = Field(default="pending", max_length=16, description="MailState")
+    attempts: int = 0
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
+    sent_at: dt.datetime | None = None
+
+
+class OutboxCursorRecord(SQLModel, table=True):
+    """How far the outbox has collected each kind of event (the last id seen)."""
+
+    __tablename__ = "outbox_cursor"
+
+    source: str = Field(primary_key=True, max_length=24)
+    last_id: int = 0
+
+
+class PortalRunRecord(SQLModel, table=True):
+    """A workflow started from the portal (issue, release, escalate, synthesise): a Prefect flow
+    run, followed on its page."""
+
+    __tablename__ = "portal_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=24)
+    title: str = Field(max_length=300)
+    unit_code: str = Field(foreign_key="unit.code", max_length=80)
+    started_by: str = Field(max_length=200)
+    flow_run_id: str | None = Field(default=None, max_length=64)
+    state: str = Field(default="running", max_length=16)
+    message: str | None = Field(default=None, sa_column=Column(Text))
+    started_at: dt.datetime = Field(default_factory=_now)
+    ended_at: dt.datetime | None = None
 
 
 def dialect_insert(session: Session, table: type[SQLModel]) -> Any:

@@ -44,6 +44,31 @@ class Settings(BaseSettings):
     simulated_now: dt.datetime | None = Field(
         None, description="a simulated clock (the demo, tests): every change then records it"
     )
+    # The web portal (portal/) and its notifications.
+    web_host: str = Field("127.0.0.1", description="where the portal listens")
+    web_port: int = Field(8080, ge=1, le=65535, description="the portal's port")
+    web_url: str = Field(
+        "http://127.0.0.1:8080", description="the portal's address as people reach it (in emails)"
+    )
+    web_deployments: bool = Field(
+        False, description="start workflows as deployment runs for the workers (chidao serve)"
+    )
+    outbox_seconds: int = Field(15, ge=1, le=3600, description="how often the outbox is sent")
+    secure_cookies: bool = Field(
+        False, description="behind a TLS reverse proxy: cookies only over HTTPS (Secure)"
+    )
+    session_minutes: int = Field(480, ge=1, le=10080, description="a login lasts this long")
+    login_attempts: int = Field(
+        5, ge=1, le=100, description="failed logins allowed per account and address"
+    )
+    login_window_minutes: int = Field(15, ge=1, le=1440, description="… within this many minutes")
+    smtp_host: str | None = Field(None, description="the mail server; None: no email is sent")
+    smtp_port: int = Field(25, ge=1, le=65535)
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = Field(False, description="upgrade the connection with STARTTLS")
+    smtp_from: str = Field("chidao@localhost", description="the sender of every email")
+    smtp_attempts: int = Field(5, ge=1, le=100, description="tries before an email is failed")
 
     @property
     def documents(self) -> Path:

@@ -63,3 +63,42 @@ class LetterState(_Labelled):
 
     DRAFT = "draft", "Dự thảo, chờ phát hành"
     RELEASED = "released", "Đã phát hành"
+
+
+class AccountRole(_Labelled):
+    """What a person's account may do in the portal, within its unit (README, "Roles")."""
+
+    CLERK = "clerk", "Văn thư / chuyên viên"
+    HEAD = "head", "Lãnh đạo đơn vị"
+    COORDINATOR = "coordinator", "Cơ quan thường trực (Nội vụ)"
+    ADMIN = "admin", "Quản trị hệ thống"
+
+
+class Band(_Labelled):
+    """Where an assignment stands against its deadline, as the inbox and the board colour it."""
+
+    NOT_DUE = "not_due", "Chưa đến hạn"
+    DUE_SOON = "due_soon", "Sắp đến hạn"
+    OVERDUE = "overdue", "Quá hạn"
+    EXTENDED = "extended", "Đã gia hạn"
+    ON_TIME = "on_time", "Đã báo cáo đúng hạn"
+    REPORTED_LATE = "reported_late", "Báo cáo trễ"
+    ACCEPTED = "accepted", "Đã được chấp nhận"
+    RETURNED = "returned", "Bị trả lại"
+
+
+class RequestState(_Labelled):
+    """A unit's request for more time (đề nghị gia hạn), until the coordinator decides."""
+
+    PENDING = "pending", "Chờ quyết định"
+    GRANTED = "granted", "Đã đồng ý gia hạn"
+    REFUSED = "refused", "Không đồng ý gia hạn"
+
+
+class MailState(_Labelled):
+    """An email in the outbox."""
+
+    PENDING = "pending", "Chờ gửi"
+    SENT = "sent", "Đã gửi"
+    FAILED = "failed", "Gửi không được"
+    NONE = "none", "Không gửi email"

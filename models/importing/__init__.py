@@ -3,6 +3,8 @@ organisation tree, with every doubt noted beside its field (see reader.py)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import io
 import re
 from pathlib import Path
@@ -14,15 +16,71 @@ from ruamel.yaml.comments import CommentedMap
 from models import clock
 from models.calendar import WorkingCalendar
 from models.cascade import Wording, implementing_spec
-from models.directive import Directive, DirectiveSpec
+from models.directive import Deadline, Directive, DirectiveSpec, DocumentKind
 from models.errors import InputError
 from models.importing.names import key
 from models.importing.reader import Imported, Reader, Unread
 from models.letterfile import Line
 from models.org import OrgTree
+from models.received import Received
 from models.validation import validate
+from models.vntext import short_date
 
 __all__ = ["Imported", "Unread", "import_letter", "key"]
+
+
+def received_entry(imported: Imported, org: OrgTree, file_name: str, data: bytes) -> Received:
+    """What the received-letters register records of an imported letter."""
+    spec = imported.spec
+    issuer = org.units.get(str(spec.get("issuer")))
+    number = f"{spec['number']}/" if spec.get("number") else "/"
+    kind = DocumentKind(str(spec.get("kind", "cong_van"))).label
+    return Received(
+        issuer=issuer.text_name if issuer else "(chưa rõ)",
+        reference=number + str(imported.facts.get("symbol", "")),
+        issued_on=dt.date.fromisoformat(str(spec["issued_on"])) if spec.get("issued_on") else None,
+        kind_and_subject=f"{kind} {spec.get('subject', '')}".strip(),
+        file_name=file_name,
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def task_lines(imported: Imported, org: OrgTree, calendar: WorkingCalendar) -> list[str]:
+    """Each task as the letter labels it, as the coordinator checks it against the letter: who
+    leads, and its last day."""
+    spec = imported.spec
+    issued = dt.date.fromisoformat(spec["issued_on"]) if spec.get("issued_on") else None
+    received = dt.date.fromisoformat(spec["received_on"]) if spec.get("received_on") else None
+    lines = []
+    for task in imported.facts.get("tasks", []):
+        who = ", ".join(org.label(c) for c in task["lead"] if c in org)
+        when = _when(task.get("deadline"), issued, received, calendar)
+        lines.append(f"  Mục {task['label']} {when}; chủ trì: {who or '(chưa rõ đơn vị chủ trì)'}")
+    return lines
+
+
+def _when(
+    deadline: dict[str, object] | None,
+    issued: dt.date | None,
+    received: dt.date | None,
+    calendar: WorkingCalendar,
+) -> str:
+    if not deadline:
+        return "không ghi hạn"
+    read = dict(deadline)
+    if read.pop("from", "issue") == "receipt":
+        read["from_receipt"] = True
+    try:
+        due = Deadline.model_validate(read).due_on(issued or clock.today(), calendar, received)
+    except ValueError:
+        return "hạn không đọc được"
+    return (
+        f"hạn cuối {short_date(due)}"
+        if due and issued
+        else "không có hạn cuối"
+        if not due
+        else "hạn tính từ ngày ban hành"
+    )
 
 
 def import_letter(lines: list[Line], org: OrgTree, org_ref: str, file: str = "") -> Imported:

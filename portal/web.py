@@ -1,0 +1,127 @@
+"""What every page of the portal shares: the templates, the logged-in person, CSRF checks,
+cookies, and how a refusal is shown (a Vietnamese page, the right status, nothing written)."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from models.access import RIGHTS, Right, may
+from models.accounts import Person, SessionExpired, person_of
+from models.bands import ORDER
+from models.calendar import ZONE
+from models.errors import ChidaoError, InputError
+from models.settings import settings
+from models.states import AccountRole, AssignmentState, Band, MailState, RequestState, Role
+from models.store import Store
+from models.vntext import short_date
+
+HERE = Path(__file__).resolve().parent
+SESSION_COOKIE = "chidao_phien"
+LOGIN_CSRF_COOKIE = "chidao_dang_nhap"
+
+templates = Jinja2Templates(directory=str(HERE / "pages"))
+templates.env.globals.update(
+    Band=Band,
+    BANDS=ORDER,
+    AccountRole=AccountRole,
+    AssignmentState=AssignmentState,
+    RequestState=RequestState,
+    MailState=MailState,
+    Role=Role,
+    Right=Right,
+    RIGHTS=RIGHTS,
+    may=may,
+)
+templates.env.filters["day"] = lambda d: short_date(d) if d else "—"
+templates.env.filters["plain"] = lambda t: (t or "").replace("**", "")
+templates.env.filters["pct"] = lambda x: f"{100 * x:.0f}%"
+templates.env.filters["moment"] = lambda m: (
+    m.astimezone(ZONE).strftime("%H:%M %d/%m/%Y") if m else "—"
+)
+
+
+def store() -> Store:
+    return Store.open()
+
+
+class NotLoggedIn(Exception):
+    """No login, or one that ended: pages send to the login form, posts are refused."""
+
+
+class CsrfRefused(Exception):
+    """A form without the login's token: refused, nothing written."""
+
+
+def current(request: Request) -> Person:
+    """The person logged in, kept on the request with their form token."""
+    try:
+        person, csrf = person_of(store(), request.cookies.get(SESSION_COOKIE))
+    except SessionExpired:
+        raise NotLoggedIn from None
+    request.state.person = person
+    request.state.csrf = csrf
+    return person
+
+
+async def checked_form(request: Request) -> tuple[Person, Any]:
+    """The person and their form, once the form's CSRF token matches their login's."""
+    person = current(request)
+    form = await request.form()
+    given = form.get("csrf")
+    if not isinstance(given, str) or not secrets.compare_digest(given, request.state.csrf):
+        await form.close()
+        raise CsrfRefused
+    return person, form
+
+
+def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    context.setdefault("person", getattr(request.state, "person", None))
+    context.setdefault("csrf", getattr(request.state, "csrf", ""))
+    return templates.TemplateResponse(request, name, context, status_code=status)
+
+
+def refusal(request: Request, status: int, title: str, lines: list[str]) -> HTMLResponse:
+    return page(request, "loi.html", status=status, title=title, lines=lines)
+
+
+def status_of(error: ChidaoError) -> int:
+    from models.access import Forbidden
+
+    if isinstance(error, Forbidden):
+        return 403
+    if isinstance(error, InputError):
+        return 400
+    return {3: 409, 4: 503, 5: 503}.get(error.exit_code, 500)
+
+
+def set_session_cookie(response: Response, token: str, max_age: int) -> None:
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=max_age,
+        httponly=True,
+        samesite="lax",
+        secure=settings().secure_cookies,
+        path="/",
+    )
+
+
+def go(url: str) -> RedirectResponse:
+    """After a post: to the page that shows the result (303, so a reload does not post again)."""
+    return RedirectResponse(url, status_code=303)
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "?"
+
+
+def require(person: Person, right: Right) -> None:
+    from models import access
+
+    access.require(person, right)

@@ -1,0 +1,112 @@
+"""The deadline bands as May 2024 goes by for Sở Tư pháp (item 1. of Công văn 2371, due by the
+end of 19/5), and the coordinator's board, live from the database: counts and rates per band,
+per unit and per item, filters, the late units; accept, return, grant and refuse extensions;
+and the notices each of them leaves for the unit."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlmodel import Session, select
+
+from models import outbox
+from models.records import AssignmentRecord, ExtensionRecord, NoticeRecord
+from models.states import Band
+from tests.conftest import Clock
+from tests.portal_support import Browser, Story, assignment_of, story_fixture  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("prefect_api")
+PDF = b"%PDF-1.4 bao cao"
+
+
+def _band(browser: Browser, assignment: int) -> str:
+    page = browser.get(f"/viec/{assignment}").text  # type: ignore[attr-defined]
+    return next(b.label for b in Band if f'class="band {b.value}">{b.label}<' in page)
+
+
+def _people(story: Story) -> tuple[Browser, Browser, Browser]:
+    clerk, head, coordinator = Browser(story.app), Browser(story.app), Browser(story.app)
+    clerk.log_in("lan.stp")
+    head.log_in("hung.stp")
+    coordinator.log_in("binh.snv")
+    return clerk, head, coordinator
+
+
+def test_the_band_follows_the_calendar_and_the_reports(story: Story, clock: Clock) -> None:
+    clerk, _, coordinator = _people(story)
+    stp = assignment_of(story.store, "qng.stp")
+    assert _band(clerk, stp) == "Chưa đến hạn"  # 13/5
+    clock("2024-05-16T08:00")  # the reminder step: 2 working days before the due day
+    assert _band(clerk, stp) == "Sắp đến hạn"
+    clock("2024-05-20T08:00")
+    assert _band(clerk, stp) == "Quá hạn"
+    board = coordinator.get("/bang-theo-doi").text  # type: ignore[attr-defined]
+    assert 'id="don-vi-qua-han"' in board and "Sở Tư pháp</a>: 1 việc quá hạn" in board
+    files = [("files", ("bc.pdf", PDF, "application/pdf"))]
+    answer = clerk.post(f"/viec/{stp}/bao-cao", {"text": "Báo cáo muộn"}, files=files)
+    assert "Đã nhận báo cáo (trễ hạn)" in answer.text  # type: ignore[attr-defined]
+    assert _band(coordinator, stp) == "Báo cáo trễ"
+    answer = coordinator.post(f"/viec/{stp}/tra-lai", {"reason": "Thiếu số liệu quý I"})
+    assert answer.status_code == 200  # type: ignore[attr-defined]
+    assert _band(clerk, stp) == "Quá hạn"  # returned, and past its day: still owed and late
+    clock("2024-05-13T09:00")
+    assert _band(clerk, stp) == "Bị trả lại"  # before the due day a return shows as such
+
+
+def test_an_extension_is_requested_by_the_head_and_granted_by_the_coordinator(
+    story: Story, clock: Clock
+) -> None:
+    _, head, coordinator = _people(story)
+    stp = assignment_of(story.store, "qng.stp")
+    answer = head.post(f"/viec/{stp}/gia-han", {"until": "2024-05-24", "reason": "Chờ số liệu"})
+    assert "Đã gửi đề nghị gia hạn" in answer.text  # type: ignore[attr-defined]
+    again = head.post(f"/viec/{stp}/gia-han", {"until": "2024-05-27", "reason": "Lần nữa"})
+    assert again.status_code == 409  # type: ignore[attr-defined]
+    assert "đã có một đề nghị gia hạn đang chờ" in again.text  # type: ignore[attr-defined]
+    board = coordinator.get("/bang-theo-doi").text  # type: ignore[attr-defined]
+    assert "Đề nghị gia hạn chờ quyết định (1)" in board and "Chờ số liệu" in board
+    refused = coordinator.post("/de-nghi/1", {"decision": "refuse", "note": ""})
+    assert refused.status_code == 400  # type: ignore[attr-defined]
+    assert "không đồng ý gia hạn phải ghi rõ lý do" in refused.text  # type: ignore[attr-defined]
+    granted = coordinator.post("/de-nghi/1", {"decision": "grant"})
+    assert "Đề nghị gia hạn chờ quyết định (0)" in granted.text  # type: ignore[attr-defined]
+    with Session(story.store.engine) as session:
+        record = session.get(AssignmentRecord, stp)
+        extension = session.exec(select(ExtensionRecord)).one()
+    assert record is not None and record.due_on == dt.date(2024, 5, 24)
+    assert "Phạm Văn Bình" in extension.actor and "qng.snv" in extension.actor
+    assert _band(head, stp) == "Đã gia hạn"
+    clock("2024-05-21T08:00")  # past the old day, before the new one
+    assert _band(head, stp) == "Đã gia hạn"
+    twice = coordinator.post("/de-nghi/1", {"decision": "refuse", "note": "x"})
+    assert twice.status_code == 409  # type: ignore[attr-defined]
+    outbox.collect(story.store)
+    with Session(story.store.engine) as session:
+        subjects = session.exec(select(NoticeRecord.subject)).all()
+    assert "Được gia hạn: 2371/UBND-TTHC, mục 1." in subjects
+
+
+def test_the_board_counts_rates_per_unit_and_item_and_filters(story: Story, clock: Clock) -> None:
+    clerk, _, coordinator = _people(story)
+    stp = assignment_of(story.store, "qng.stp")
+    files = [("files", ("bc.pdf", PDF, "application/pdf"))]
+    clerk.post(f"/viec/{stp}/bao-cao", {"text": "Xong"}, files=files)
+    board = coordinator.get("/bang-theo-doi").text  # type: ignore[attr-defined]
+    assert "Tổng 34 việc:" in board
+    assert "Đã báo cáo đúng hạn: 1 (3%)" in board and "Chưa đến hạn: 33 (97%)" in board
+    one_unit = coordinator.get("/bang-theo-doi?don_vi=qng.stp").text  # type: ignore[attr-defined]
+    assert "Tổng 1 việc:" in one_unit
+    by_band = coordinator.get("/bang-theo-doi?band=on_time").text  # type: ignore[attr-defined]
+    assert "Tổng 1 việc:" in by_band and f'data-id="{stp}"' in by_band
+    by_item = coordinator.get("/bang-theo-doi?muc=3.").text  # type: ignore[attr-defined]
+    assert "Tổng 1 việc:" in by_item  # item 3. is Sở Nội vụ's own
+    accepted = coordinator.post(f"/viec/{stp}/chap-nhan")
+    assert "Đã chấp nhận báo cáo" in accepted.text  # type: ignore[attr-defined]
+    board = coordinator.get("/bang-theo-doi").text  # type: ignore[attr-defined]
+    assert "Đã được chấp nhận: 1 (3%)" in board
+    clock("2024-05-21T08:00")
+    board = coordinator.get("/bang-theo-doi").text  # type: ignore[attr-defined]
+    assert "Quá hạn: 32 (94%)" in board  # every other lead and cooperating unit is late
+    docs = coordinator.get("/van-ban").text  # type: ignore[attr-defined]
+    assert "Dự thảo chờ phát hành" in docs

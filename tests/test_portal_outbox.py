@@ -1,0 +1,149 @@
+"""Notifications through a real SMTP server on loopback (aiosmtpd): a notice in the portal and
+an email for a new assignment, a reminder, a đôn đốc, a returned report and an extension
+decision; at least once, one Message-ID per (event, recipient), no second notice after a
+crash and a retry; failures kept for the administrator."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from email import message_from_bytes
+from email.message import Message
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from flows.escalation import scan_deadlines
+from models import outbox
+from models.records import NoticeRecord
+from tests.conftest import Clock
+from tests.portal_support import Browser, Story, assignment_of, rows, story_fixture  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("prefect_api")
+
+
+class Inbox:
+    """What the SMTP server received."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:  # noqa: N802
+        self.messages.append(message_from_bytes(envelope.content))  # type: ignore[attr-defined]
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def smtp(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
+    inbox = Inbox()
+    port = _free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setenv("CHIDAO_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("CHIDAO_SMTP_PORT", str(port))
+    monkeypatch.setenv("CHIDAO_SMTP_FROM", "chidao@snv.quangngai.gov.vn")
+    yield inbox
+    controller.stop()
+
+
+def _to(inbox: Inbox, address: str) -> list[Message]:
+    return [m for m in inbox.messages if m["To"] == address]
+
+
+def _subject(message: Message) -> str:
+    from email.header import decode_header, make_header
+
+    return str(make_header(decode_header(message["Subject"])))
+
+
+def test_each_event_is_one_notice_and_one_email_per_person(
+    story: Story, smtp: Inbox, clock: Clock
+) -> None:
+    added = outbox.collect(story.store)
+    assert added > 0
+    sent, failed = outbox.deliver(story.store)
+    assert failed == 0 and sent == added
+    lan = _to(smtp, "lan.stp@quangngai.gov.vn")
+    assert [_subject(m) for m in lan] == ["Việc mới: 2371/UBND-TTHC, mục 1."]
+    assert "/viec/" in lan[0].get_payload(decode=True).decode()  # type: ignore[union-attr]
+    # Sở Xây dựng's clerk hears only of Sở Xây dựng's work; the administrator of nothing.
+    assert all("mục" in _subject(m) for m in _to(smtp, "mai.sxd@quangngai.gov.vn"))
+    assert _to(smtp, "quantri@quangngai.gov.vn") == []
+    # Collecting and sending again adds and sends nothing.
+    assert outbox.collect(story.store) == 0
+    assert outbox.deliver(story.store) == (0, 0)
+    # The reminder on 16/5, the đôn đốc on 21/5 (once released): one notice each.
+    clock("2024-05-16T07:30")
+    scan_deadlines()
+    clock("2024-05-21T07:30")
+    scan_deadlines()
+    outbox.collect(story.store)
+    outbox.deliver(story.store)
+    subjects = [_subject(m) for m in _to(smtp, "lan.stp@quangngai.gov.vn")]
+    assert "Nhắc hạn: 2371/UBND-TTHC, mục 1." in subjects
+    assert "Đôn đốc: 2371/UBND-TTHC, mục 1." in subjects
+    # A returned report.
+    clerk, coordinator = Browser(story.app), Browser(story.app)
+    clerk.log_in("lan.stp")
+    coordinator.log_in("binh.snv")
+    stp = assignment_of(story.store, "qng.stp")
+    clerk.post(f"/viec/{stp}/bao-cao", {"text": "Xong"})
+    coordinator.post(f"/viec/{stp}/tra-lai", {"reason": "Thiếu số liệu quý I"})
+    outbox.collect(story.store)
+    outbox.deliver(story.store)
+    returned = [m for m in _to(smtp, "lan.stp@quangngai.gov.vn") if "trả lại" in _subject(m)]
+    assert len(returned) == 1
+    assert "Thiếu số liệu quý I" in returned[0].get_payload(decode=True).decode()  # type: ignore[union-attr]
+    # The same notices are in the portal.
+    page = clerk.get("/thong-bao").text  # type: ignore[attr-defined]
+    assert "Báo cáo bị trả lại: 2371/UBND-TTHC, mục 1." in page and "Đã gửi" in page
+    ids = [m["Message-ID"] for m in smtp.messages]
+    assert len(ids) == len(set(ids))
+
+
+def test_a_crash_after_sending_resends_with_the_same_message_id_and_no_second_notice(
+    story: Story, smtp: Inbox
+) -> None:
+    outbox.collect(story.store)
+    outbox.deliver(story.store)
+    notices = rows(story.store, NoticeRecord)
+    first = [(m["To"], m["Message-ID"]) for m in smtp.messages]
+    # As if the process died after the server took the emails, before marking them sent,
+    # and the collection ran again from the start.
+    with story.store.session() as session:
+        session.execute(update(NoticeRecord).values(mail_state="pending"))
+        session.execute(update(outbox.OutboxCursorRecord).values(last_id=0))
+    assert outbox.collect(story.store) == 0
+    assert rows(story.store, NoticeRecord) == notices
+    outbox.deliver(story.store)
+    again = [(m["To"], m["Message-ID"]) for m in smtp.messages[len(first) :]]
+    assert sorted(again) == sorted(first)  # the same messages again, each with its own id
+
+
+def test_failures_are_kept_and_shown_to_the_administrator(
+    story: Story, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CHIDAO_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("CHIDAO_SMTP_PORT", str(_free_port()))  # nobody listens there
+    monkeypatch.setenv("CHIDAO_SMTP_ATTEMPTS", "2")
+    outbox.collect(story.store)
+    for _ in range(2):
+        sent, failed = outbox.deliver(story.store)
+        assert sent == 0 and failed > 0
+    with Session(story.store.engine) as session:
+        states = set(session.exec(select(NoticeRecord.mail_state)).all())
+        error = session.exec(select(NoticeRecord.last_error)).first()
+    assert states == {"failed"}
+    assert error is not None and "không kết nối được máy chủ thư" in error
+    admin = Browser(story.app)
+    admin.log_in("quantri")
+    page = admin.get("/quan-tri").text  # type: ignore[attr-defined]
+    assert "Gửi không được" in page and "không kết nối được máy chủ thư" in page
