@@ -56,8 +56,10 @@ browser:
 	fi
 
 # pytest exits 5 when it collected no test: that must fail loudly, not pass.
+# Two workers, a test file each at a time (files share fixtures): the suite waits on Prefect,
+# PostgreSQL and subprocesses more than on the CPU. The 40 slowest tests are listed.
 test: $(STAMP) browser
-	@$(PY) -m pytest; rc=$$?; \
+	@$(PY) -m pytest -n 2 --dist loadfile --durations=40; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest: no tests ran — failing"; exit 1; fi; \
 	exit $$rc
 

@@ -28,7 +28,7 @@ def upgrade() -> None:
         sa.Column("kind_and_subject", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("file_name", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("sha256", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("receiver_code", "sha256"),
         sa.UniqueConstraint("receiver_code", "year", "number_in"),
