@@ -178,3 +178,19 @@ def test_an_item_keeps_its_bullets_and_its_italic_deadline(tmp_path: Path) -> No
     assert deadline.italic and not deadline.bold
     texts = [p.text for p in docx.Document(str(written)).paragraphs]
     assert "- Thủ tục còn giấy tờ trùng lặp;" in texts
+
+
+def test_each_doubt_stands_once_above_the_field_it_concerns(
+    tmp_path: Path, home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Sở Nội vụ Long An's report 241 proposes, in III.3, work for Sở Nội vụ itself."""
+    out = tmp_path / "241.yaml"
+    letter = DEV / "la-snv-2024-bc-241.docx"
+    org = DEV / "orgs" / "long-an-2024.yaml"
+    code, _, err = _run(capsys, "import", str(letter), "--org", str(org), "-o", str(out))
+    assert code == 0 and "mục giao cho chính cơ quan ban hành" in err
+    lines = out.read_text(encoding="utf-8").splitlines()
+    notes = [n for n, line in enumerate(lines) if line.startswith("# ? ")]
+    assert notes and lines[notes[-1] + 1] == "items:"  # the doubts sit above the items
+    assert len({lines[n] for n in notes}) == len(notes)  # each said once
+    assert sum("mục giao cho chính cơ quan ban hành" in lines[n] for n in notes) == 1

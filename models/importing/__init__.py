@@ -150,16 +150,17 @@ def spec_yaml(spec: dict[str, Any], origin: str, notes: list[Unread], file: str)
         f"{origin}.\nChưa kiểm tra: đọc các lưu ý «# ?» bên dưới, sửa nếu cần, rồi chạy "
         "«chidao import --check TỆP» (hoặc xóa dòng unchecked)."
     )
+    beside: dict[str, list[str]] = {}
     for note in notes:
-        field = note.field.split(" ")[0].split(".")[0] or "unchecked"
+        top = re.match(r"[a-z_]*", note.field)  # "items[3].lead[1]" is about "items"
+        field = top[0] if top and top[0] else "unchecked"
         field = {"lead": "items", "deadline": "items"}.get(field, field)
-        target = field if field in document else "unchecked"
-        previous = document.ca.items.get(target)
-        said = previous[1] if previous and len(previous) > 1 and previous[1] else []
-        shown = "\n".join(
-            [*(c.value.strip().lstrip("# ") for c in said), f"? {note.describe(file)}"]
-        )
-        document.yaml_set_comment_before_after_key(target, before=shown)
+        shown = f"? {note.describe(file)}"
+        said = beside.setdefault(field if field in document else "unchecked", [])
+        if shown not in said:
+            said.append(shown)
+    for target, said in beside.items():
+        document.yaml_set_comment_before_after_key(target, before="\n".join(said))
     out = io.StringIO()
     writer = YAML()
     writer.width = 100
