@@ -1,148 +1,40 @@
-"""Hostile input and faults, across every command: each case is refused with its exit code and
-a Vietnamese message naming what is wrong, never a traceback — and nothing is written, lost or
+"""Hostile input across every command: each case is refused with its exit code and a
+Vietnamese message naming what is wrong, never a traceback — and nothing is written, lost or
 left half-written (every table's row count and every file's hash are the same after). The
 bombs run in a subprocess under a 500 MB memory limit and must be refused within 5 seconds."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 import resource
-import shutil
 import subprocess
 import sys
 import time
-import uuid
 import zipfile
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
-from sqlalchemy import create_engine, text
-from sqlmodel import SQLModel
 
 from chidao.cli import main
 from flows.cascade import issue_directive
 from flows.reporting import submit_report
 from models.errors import InputError
-from tests.conftest import EXAMPLES, POSTGRES, ROOT, _postgres_missing
+from tests.conftest import EXAMPLES, ROOT
+from tests.hostile import (
+    BINH_SON,
+    LETTER,
+    MEMORY,
+    SECONDS,
+    Office,
+    _nested,
+    _refused,
+    _set,
+    _spec,
+)
+from tests.hostile import office as office  # the fixture, by its name
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
-
-LETTER = "2371/UBND-TTHC"
-BINH_SON = "qng:2371/UBND-TTHC:2024-05-13>qng.binh-son"
-MEMORY = 500 * 1024 * 1024
-SECONDS = 5.0
-
-
-@dataclass(frozen=True)
-class Office:
-    home: Path
-    url: str
-    inputs: Path  # hostile files are made here, outside the office's home
-
-    def snapshot(self) -> dict[str, object]:
-        """Every table's row count, and the hash of every file chidao keeps."""
-        engine = create_engine(self.url)
-        with engine.connect() as db:
-            rows = {
-                table: db.execute(text(f'SELECT count(*) FROM "{table}"')).scalar_one()  # noqa: S608
-                for table in SQLModel.metadata.tables
-            }
-        engine.dispose()
-        files = {
-            str(p.relative_to(self.home)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(self.home.rglob("*"))
-            if p.is_file() and not p.name.startswith("chidao.db") and "logs" not in p.parts
-        }
-        return {"rows": rows, "files": files}
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def office(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Office]:
-    """An office on 13/5/2024 that has issued Công văn 2371 (districts' letters drafted)."""
-    home = tmp_path_factory.mktemp("office")
-    inputs = tmp_path_factory.mktemp("inputs")
-    name = None
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("CHIDAO_HOME", str(home))
-        if request.param == "sqlite":
-            env.delenv("CHIDAO_DATABASE_URL", raising=False)
-            url = f"sqlite:///{home / 'chidao.db'}"
-        else:
-            missing = _postgres_missing()
-            if missing:
-                pytest.skip(missing)
-            import psycopg
-
-            name = f"chidao_hostile_{uuid.uuid4().hex[:10]}"
-            with psycopg.connect(POSTGRES, autocommit=True) as admin:
-                admin.execute(f'CREATE DATABASE "{name}"')
-            url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-            env.setenv("CHIDAO_DATABASE_URL", url)
-        issue_directive(spec_path=str(EXAMPLES / "quang-ngai-2371.yaml"), auto_release=False)
-        yield Office(home, url, inputs)
-    if name is not None:
-        import psycopg
-
-        with psycopg.connect(POSTGRES, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _refused(
-    office: Office, capsys: pytest.CaptureFixture[str], argv: list[str], code: int, *words: str
-) -> str:
-    before = office.snapshot()
-    try:
-        assert main(argv) == code
-    except SystemExit as usage:  # argparse's own refusals end the program
-        assert usage.code == code
-    err = capsys.readouterr().err
-    assert "Traceback" not in err and "Error:" not in err
-    assert err.startswith("Lỗi") or err.startswith("Cách dùng"), err
-    for word in words:
-        assert word in err, err
-    assert office.snapshot() == before, "something was written"
-    return err
-
-
-# Specs and trees that are not what an office means --------------------------------------------
-
-
-def _spec(office: Office, name: str, change: Callable[[dict[str, object]], None]) -> Path:
-    spec = yaml.safe_load((EXAMPLES / "quang-ngai-2268.yaml").read_text())
-    spec["org"] = str(EXAMPLES / "org" / "quang-ngai.yaml")
-    change(spec)
-    path = office.inputs / f"{name}.yaml"
-    path.write_text(json.dumps(spec, ensure_ascii=False, default=str))  # YAML flow style
-    return path
-
-
-def _set(path: str, value: object) -> Callable[[dict[str, object]], None]:
-    def change(spec: dict[str, object]) -> None:
-        node: object = spec
-        *parents, last = path.split(".")
-        for part in parents:
-            node = node[int(part)] if isinstance(node, list) else node[part]  # type: ignore[index]
-        if isinstance(node, list):
-            node[int(last)] = value
-        else:
-            node[last] = value  # type: ignore[index]
-
-    return change
-
-
-def _nested(depth: int) -> dict[str, object]:
-    item: dict[str, object] = {"text": "Mục lồng"}
-    for _ in range(depth):
-        item = {"text": "Mục lồng", "items": [item]}
-    return item
-
 
 SPEC_CASES = {
     "control-character-in-subject": (
@@ -659,219 +551,3 @@ def test_a_form_never_echoes_what_a_file_holds(office: Office) -> None:
 
 
 # The machine fails: database, disk, folders ---------------------------------------------------
-
-
-def _copy_home(office: Office, tmp_path: Path) -> Path:
-    if not office.url.startswith("sqlite"):
-        pytest.skip("a database file: SQLite only")
-    copy = tmp_path / "home"
-    shutil.copytree(office.home, copy)
-    return copy
-
-
-@pytest.mark.parametrize(
-    ("damage", "words"),
-    [
-        (lambda db: db.write_bytes(b"day khong phai co so du lieu" * 100), "bị hỏng"),
-        (lambda db: db.write_bytes(db.read_bytes()[:100]), "bị hỏng"),
-    ],
-    ids=["overwritten", "truncated"],
-)
-def test_a_damaged_database_file_is_a_vietnamese_fault(
-    office: Office, tmp_path: Path, damage: Callable[[Path], None], words: str
-) -> None:
-    home = _copy_home(office, tmp_path)
-    for extra in home.glob("chidao.db-*"):
-        extra.unlink()
-    damage(home / "chidao.db")
-    for argv in (["status", LETTER], ["drafts"], ["escalate", "--as-of", "2024-05-13"]):
-        done = subprocess.run(
-            [sys.executable, "-m", "chidao", *argv],
-            env={**os.environ, "CHIDAO_HOME": str(home), "CHIDAO_DATABASE_URL": ""},
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        assert done.returncode == 4, done.stderr
-        assert "Lỗi: Cơ sở dữ liệu" in done.stderr and words in done.stderr
-        assert "Traceback" not in done.stderr
-
-
-def _mounted(kind: str, target: Path, *options: str) -> None:
-    target.mkdir(parents=True, exist_ok=True)
-    args = ["mount", *options, kind, str(target)] if kind == "tmpfs" else ["mount", *options]
-    done = subprocess.run(args, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount here ({done.stderr.strip()}): needs root in a container")
-
-
-def _unmount(target: Path) -> None:
-    subprocess.run(["umount", str(target)], capture_output=True, check=False)
-
-
-def test_a_read_only_home_is_a_vietnamese_fault_and_nothing_changes(
-    office: Office, tmp_path: Path
-) -> None:
-    home = _copy_home(office, tmp_path)
-    before = {p: p.read_bytes() for p in home.rglob("*") if p.is_file()}
-    read_only = tmp_path / "ro"
-    read_only.mkdir()
-    _mounted("bind", read_only, "--bind", str(home), str(read_only))
-    try:
-        subprocess.run(["mount", "-o", "remount,ro,bind", str(read_only)], check=True)
-        spec = _spec(office, "ro", lambda s: s.update(number=3001))
-        done = subprocess.run(
-            [sys.executable, "-m", "chidao", "issue", str(spec)],
-            env={**os.environ, "CHIDAO_HOME": str(read_only), "CHIDAO_DATABASE_URL": ""},
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-    finally:
-        _unmount(read_only)
-    assert done.returncode == 4, done.stderr
-    assert "chỉ cho đọc" in done.stderr and "Traceback" not in done.stderr
-    assert {p: p.read_bytes() for p in home.rglob("*") if p.is_file()} == before
-
-
-def test_a_full_disk_is_a_vietnamese_fault_and_the_rerun_completes(tmp_path: Path) -> None:
-    small = tmp_path / "small"
-    _mounted("tmpfs", small, "-t", "tmpfs", "-o", "size=400k")
-    env = {**os.environ, "CHIDAO_HOME": str(small / "home"), "CHIDAO_DATABASE_URL": ""}
-    command = [sys.executable, "-m", "chidao", "issue", str(EXAMPLES / "quang-ngai-2371.yaml")]
-    try:
-        full = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
-        subprocess.run(["mount", "-o", "remount,size=64m", str(small)], check=True)
-        again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
-        state = subprocess.run(
-            [sys.executable, "-m", "chidao", "status", LETTER],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-    finally:
-        _unmount(small)
-    assert full.returncode == 4, full.stderr
-    assert "ổ đĩa đã đầy" in full.stderr and "Traceback" not in full.stderr
-    assert again.returncode == 0, again.stderr
-    assert "Cấp dưới trực tiếp" in state.stdout
-
-
-def test_a_home_that_is_a_file_is_a_vietnamese_fault(tmp_path: Path) -> None:
-    not_a_folder = tmp_path / "home"
-    not_a_folder.write_text("x")
-    done = subprocess.run(
-        [sys.executable, "-m", "chidao", "status", LETTER],
-        env={**os.environ, "CHIDAO_HOME": str(not_a_folder), "CHIDAO_DATABASE_URL": ""},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 4 and "Traceback" not in done.stderr
-    assert "không phải thư mục" in done.stderr
-
-
-def test_a_garbled_setting_is_named(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "chidao", "status", LETTER],
-        env={**os.environ, "CHIDAO_SIMULATED_NOW": "hôm qua"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 2 and "«CHIDAO_SIMULATED_NOW»" in done.stderr
-    assert "Traceback" not in done.stderr
-
-
-def test_a_postgresql_database_gone_mid_run_is_a_vietnamese_fault(tmp_path: Path) -> None:
-    missing = _postgres_missing()
-    if missing:
-        pytest.skip(missing)
-    import psycopg
-
-    from models.synthetic import Shape, synthetic_directive, synthetic_org
-
-    name = f"chidao_gone_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(POSTGRES, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    (tmp_path / "org.yaml").write_text(
-        yaml.safe_dump(
-            synthetic_org(Shape(provinces=20, districts=10, communes=3)), allow_unicode=True
-        )
-    )
-    spec = tmp_path / "spec.yaml"
-    spec.write_text(yaml.safe_dump(synthetic_directive("org.yaml"), allow_unicode=True))
-    url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    env = {**os.environ, "CHIDAO_HOME": str(tmp_path / "home"), "CHIDAO_DATABASE_URL": url}
-    run = subprocess.Popen(
-        [sys.executable, "-m", "chidao", "issue", str(spec), "--auto-release"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 120
-    engine = create_engine(url)
-    while time.monotonic() < deadline and run.poll() is None:
-        try:
-            with engine.connect() as db:
-                if db.execute(text("SELECT count(*) FROM directive")).scalar_one() >= 1:
-                    break
-        except Exception:  # noqa: BLE001 - the schema is not there yet
-            pass
-        time.sleep(0.05)
-    engine.dispose()
-    with psycopg.connect(POSTGRES, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    _, err = run.communicate(timeout=300)
-    assert run.returncode == 4, err
-    assert "Lỗi: Cơ sở dữ liệu" in err and "Traceback" not in err
-
-
-# What can be run from anywhere ------------------------------------------------------------------
-
-
-def test_release_and_escalate_work_from_another_directory(
-    database: str, tmp_path: Path, clock: Callable[[str], None]
-) -> None:
-    """The directive was issued from the repository with a relative spec path; its tree is
-    kept in the database, so a command run elsewhere (another folder, another machine) works."""
-    env = {**os.environ, "PREFECT_API_URL": os.environ.get("PREFECT_API_URL", "")}
-    relative = ["issue", "examples/quang-ngai-2371.yaml"]
-    assert (
-        subprocess.run(
-            [sys.executable, "-m", "chidao", *relative],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            check=False,
-        ).returncode
-        == 0
-    )
-    elsewhere = tmp_path / "noi-khac"
-    elsewhere.mkdir()
-    release = subprocess.run(
-        [sys.executable, "-m", "chidao", "release", BINH_SON],
-        cwd=elsewhere,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert release.returncode == 0, release.stderr
-    late = {**env, "CHIDAO_SIMULATED_NOW": "2024-05-21T07:30:00+07:00"}
-    escalate = subprocess.run(
-        [sys.executable, "-m", "chidao", "escalate"],
-        cwd=elsewhere,
-        env=late,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert escalate.returncode == 0, escalate.stderr
-    assert "don-doc" in escalate.stdout
