@@ -199,6 +199,9 @@ def test_a_postgresql_database_gone_mid_run_is_a_vietnamese_fault(tmp_path: Path
 # What can be run from anywhere ------------------------------------------------------------------
 
 
+# The tree is read from the database the same way on both kinds (the escalation fault tests
+# run on PostgreSQL); this one, three whole commands in subprocesses, runs on the default.
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
 def test_release_and_escalate_work_from_another_directory(
     database: str, tmp_path: Path, clock: Callable[[str], None]
 ) -> None:
