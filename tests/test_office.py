@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -95,7 +97,8 @@ def cascade(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cascade]:
     # The office works on 6 May 2024, the day Công văn 2268 is issued.
     simulated = {"CHIDAO_SIMULATED_NOW": "2024-05-06T08:00:00+07:00"}
     home = tmp_path_factory.mktemp("office")
-    with _fresh_office(home, extra_env=simulated) as office, running(office) as parts:
+    portal = {"portal": True, "web_port": _free_port()}  # as `chidao serve` starts it
+    with _fresh_office(home, extra_env=simulated, **portal) as office, running(office) as parts:
         run = subprocess.run(
             [
                 str(Path(sys.executable).with_name("prefect")),
@@ -117,6 +120,43 @@ def cascade(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cascade]:
             check=False,
         )
         yield Cascade(office, parts, run.stdout + run.stderr, run.returncode)
+
+
+def test_serve_offers_the_portal_on_the_records_the_workers_wrote(cascade: Cascade) -> None:
+    """The portal `chidao serve` starts beside the server and workers: a coordinator added with
+    `chidao user add` logs in and sees Công văn 2268's assignments, which a worker recorded."""
+    office = cascade.office
+    chidao = str(Path(sys.executable).with_name("chidao"))
+    added = subprocess.run(
+        [chidao, "user", "add", "binh.snv", "--name", "Phạm Văn Bình", "--unit", "qng.snv"]
+        + ["--role", "coordinator", "--password-stdin"],
+        input="mat-khau-van-phong-2024\n",
+        env=office.env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert added.returncode == 0, added.stderr
+    base = f"http://{office.web_host}:{office.web_port}"
+    with httpx.Client(base_url=base, follow_redirects=True, timeout=30) as client:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                form = client.get("/dang-nhap")
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "the portal did not answer"
+                time.sleep(0.5)
+        assert form.status_code == 200 and "Đăng nhập" in form.text
+        token = re.search(r'name="csrf" value="([^"]*)"', form.text)
+        assert token is not None
+        credentials = {"username": "binh.snv", "password": "mat-khau-van-phong-2024"}
+        client.post("/dang-nhap", data={**credentials, "csrf": token[1]})
+        board = client.get("/bang-theo-doi")
+    assert board.status_code == 200 and "Bảng theo dõi — Sở Nội vụ" in board.text
+    total = re.search(r"Tổng (\d+) việc", board.text)
+    assert total is not None and int(total[1]) > 0
 
 
 def test_a_deployment_run_on_the_office_server_records_and_writes_the_cascade(
