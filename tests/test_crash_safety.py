@@ -5,10 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -18,6 +14,7 @@ from sqlalchemy import create_engine, text
 from flows.cascade import issue_directive
 from models.store import database_url, home
 from models.synthetic import Shape, synthetic_directive, synthetic_org
+from tests.killing import kill_when, run_again
 
 # 1 national letter, 10 provincial, 100 district letters.
 SHAPE = Shape(provinces=10, districts=10, communes=3, departments=5, offices=4)
@@ -75,27 +72,6 @@ def _snapshot(url: str, documents: Path) -> dict[str, list[tuple[object, ...]]]:
     return snapshot
 
 
-def _count(url: str, table: str) -> int:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as db:
-            return int(db.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())  # noqa: S608
-    except Exception:  # the schema is not there yet
-        return 0
-    finally:
-        engine.dispose()
-
-
-def _start(spec: Path, prefect_api: str) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "PREFECT_API_URL": prefect_api}
-    return subprocess.Popen(
-        [sys.executable, "-m", "chidao", "issue", str(spec), "--auto-release"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-
-
 @pytest.fixture(scope="module")
 def uninterrupted(
     cascade_spec: Path, prefect_api: str, tmp_path_factory: pytest.TempPathFactory
@@ -117,19 +93,10 @@ def test_a_killed_cascade_resumes_to_the_same_result(
     uninterrupted: dict[str, list[tuple[object, ...]]],
 ) -> None:
     table, rows = KILL_POINTS[kill_point]
-    process = _start(cascade_spec, prefect_api)
-    deadline = time.monotonic() + 120
-    while _count(database, table) < rows:
-        assert process.poll() is None, "the cascade ended before the kill point: test is void"
-        assert time.monotonic() < deadline, "the kill point was never reached"
-        time.sleep(0.005)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    assert process.returncode == -signal.SIGKILL
-
-    resumed = _start(cascade_spec, prefect_api)
-    _, err = resumed.communicate(timeout=300)
-    assert resumed.returncode == 0, err.decode()
+    command = ["issue", str(cascade_spec), "--auto-release"]
+    env = {**os.environ, "PREFECT_API_URL": prefect_api}
+    kill_when(command, env, database, table, rows, pause=0.005)
+    run_again(command, env)
 
     documents = home() / "documents"
     assert not list(documents.rglob("*.part")), "a half-written document was left behind"

@@ -6,10 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -20,6 +16,7 @@ from flows.cascade import issue_directive
 from flows.escalation import scan_deadlines
 from models.store import home
 from models.synthetic import Shape, synthetic_directive, synthetic_org
+from tests.killing import kill_when, run_again
 
 # 1 national letter, 4 provincial, 20 district letters; everyone late on Monday 17/6/2024.
 SHAPE = Shape(provinces=4, districts=5, communes=3, departments=3, offices=3)
@@ -84,25 +81,6 @@ def _snapshot(url: str, documents: Path) -> dict[str, list[tuple[str, ...]]]:
     return snapshot
 
 
-def _count(url: str, table: str) -> int:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as db:
-            return int(db.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())  # noqa: S608
-    finally:
-        engine.dispose()
-
-
-def _start(prefect_api: str) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "PREFECT_API_URL": prefect_api, "CHIDAO_SIMULATED_NOW": PASS_AT}
-    return subprocess.Popen(
-        [sys.executable, "-m", "chidao", "escalate"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-
-
 @pytest.fixture(scope="module")
 def uninterrupted(
     cascade_spec: Path, prefect_api: str, tmp_path_factory: pytest.TempPathFactory
@@ -128,19 +106,9 @@ def test_a_killed_escalation_pass_resumes_to_the_same_result(
 ) -> None:
     _issued(cascade_spec, monkeypatch)
     table, rows = KILL_POINTS[kill_point]
-    process = _start(prefect_api)
-    deadline = time.monotonic() + 120
-    while _count(database, table) < rows:
-        assert process.poll() is None, "the pass ended before the kill point: test is void"
-        assert time.monotonic() < deadline, "the kill point was never reached"
-        time.sleep(0.002)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    assert process.returncode == -signal.SIGKILL
-
-    resumed = _start(prefect_api)
-    _, err = resumed.communicate(timeout=300)
-    assert resumed.returncode == 0, err.decode()
+    env = {**os.environ, "PREFECT_API_URL": prefect_api, "CHIDAO_SIMULATED_NOW": PASS_AT}
+    kill_when(["escalate"], env, database, table, rows, pause=0.002)
+    run_again(["escalate"], env)
 
     documents = home() / "documents"
     assert not list(documents.rglob("*.part")), "a half-written letter was left behind"
