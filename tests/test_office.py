@@ -28,6 +28,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.remote.webelement import WebElement
 from sqlmodel import Session, select
 
 from chidao.office import (
@@ -312,6 +313,16 @@ def _page_saying(driver: WebDriver, words: str, timeout: float = 60) -> str:
     raise AssertionError(f"the page never showed {words!r}; it showed:\n{text[:2000]}")
 
 
+def _links(driver: WebDriver, css: str, timeout: float = 60) -> list[WebElement]:
+    """The page's text can arrive before the list of versions it links to."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if found := driver.find_elements(By.CSS_SELECTOR, css):
+            return list(found)
+        time.sleep(0.5)
+    raise AssertionError(f"the page never linked {css!r}; it showed:\n{driver.page_source[:2000]}")
+
+
 def _api(office: Office, path: str) -> dict[str, str]:
     with urllib.request.urlopen(f"{office.api_url}{path}", timeout=10) as answer:
         return dict(json.load(answer))
@@ -339,9 +350,7 @@ def test_the_prefect_ui_shows_the_vietnamese_form_and_the_status_board(
 
         driver.get(f"{cascade.office.ui_url}/artifacts/key/{board_key(ROOT_KEY)}")
         _page_saying(driver, "2268/UBND-TTHC")
-        links = driver.find_elements(By.CSS_SELECTOR, "a[href*='/artifacts/artifact/']")
-        assert links, "the artifact's page links no version of the board"
-        links[0].click()
+        _links(driver, "a[href*='/artifacts/artifact/']")[0].click()
         board = _page_saying(driver, "Sở Tư pháp")
         assert "Đơn vị" in board and "Ủy ban nhân dân huyện Bình Sơn" in board
         assert "trước ngày 20/5/2024" in board
