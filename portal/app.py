@@ -19,7 +19,7 @@ from models.errors import ChidaoError
 from models.faults import as_fault
 from models.settings import settings
 from models.store import Store
-from portal import admin_pages, board_pages, unit_pages, web
+from portal import admin_pages, board_pages, import_pages, unit_pages, web
 from portal.uploads import BodyLimit
 
 log = logging.getLogger("chidao.portal")
@@ -52,6 +52,7 @@ def create_app(send_outbox: bool = True) -> FastAPI:
     app.mount("/tinh", StaticFiles(directory=str(web.HERE / "static")), name="static")
     app.include_router(unit_pages.router)
     app.include_router(board_pages.router)
+    app.include_router(import_pages.router)
     app.include_router(admin_pages.router)
 
     @app.exception_handler(web.NotLoggedIn)

@@ -4,38 +4,17 @@ issuing a directive from a received letter, and the workflows (escalate, synthes
 
 from __future__ import annotations
 
-import hashlib
-import tempfile
-from pathlib import Path
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
-from starlette.datastructures import UploadFile
 
-from models import clock, work, worklist
+from models import work, worklist
 from models.access import Forbidden, Right, followed_up_by
-from models.cascade import issuable
-from models.directive import Directive
 from models.errors import InputError
-from models.files import write_atomic
-from models.importing import (
-    Unread,
-    checked_text,
-    import_letter,
-    letter_spec,
-    received_entry,
-    spec_yaml,
-    task_lines,
-)
-from models.letterfile import SUFFIXES, read_letter
+from models.letterfile import SUFFIXES
 from models.letters import find_letters
-from models.org import OrgTree
-from models.received import enter
 from models.records import DirectiveRecord
-from models.settings import settings
 from models.states import Band, LetterState
-from models.store import home
 from portal import runs, web
 from portal.web import current, go, page
 
@@ -163,98 +142,3 @@ def run_page(request: Request, run_id: int) -> Response:
     if run is None or run.unit_code != person.unit_code:
         raise Forbidden.one("(quyền truy cập)", "lượt chạy", run_id, "không thuộc đơn vị của bạn")
     return page(request, "luot_chay.html", run=run, state=runs.STATES.get(run.state, run.state))
-
-
-@router.get("/phat-hanh-moi", response_class=HTMLResponse)
-def import_form(request: Request) -> Response:
-    _coordinator(request, Right.RUN_WORKFLOWS)
-    return page(request, "phat_hanh_moi.html", text=None, notes=[], problems=[], tasks=[])
-
-
-def _org() -> tuple[OrgTree, Path]:
-    path = settings().org
-    if path is None:
-        message = "chưa đặt cây tổ chức của văn phòng (biến CHIDAO_ORG)"
-        raise InputError.one("(cấu hình)", "CHIDAO_ORG", None, message)
-    return OrgTree.load(path), path.resolve()
-
-
-@router.post("/phat-hanh-moi/doc", response_class=HTMLResponse)
-async def read_received(request: Request) -> Response:
-    """Read the uploaded letter into a spec and show it to be checked and corrected."""
-    person, form = await web.checked_form(request)
-    web.require(person, Right.RUN_WORKFLOWS)
-    try:
-        upload = form.get("letter")
-        if not isinstance(upload, UploadFile) or not upload.filename:
-            raise InputError.one("(biểu mẫu)", "văn bản đến", None, "hãy chọn tệp văn bản đến")
-        suffix = Path(upload.filename).suffix.lower()
-        if suffix not in LETTER_SUFFIXES:
-            message = f"chỉ nhận {', '.join(LETTER_SUFFIXES)}"
-            raise InputError.one("(biểu mẫu)", "văn bản đến", upload.filename, message)
-        org, org_path = _org()
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / f"van-ban-den{suffix}"
-            data = await upload.read()
-            path.write_bytes(data)
-            lines = read_letter(path)
-        imported = import_letter(lines, org, str(org_path), upload.filename)
-    finally:
-        await form.close()
-    today = clock.today()
-    imported.spec["received_on"] = today.isoformat()
-    notes = list(imported.unread)
-    try:
-        letter_spec(imported.spec, org, Path(upload.filename))
-    except InputError as error:
-        notes += [Unread(0, "", p.message, p.field) for p in error.problems]
-    origin = f"Đọc từ {upload.filename} trên cổng chidao"
-    text = spec_yaml(imported.spec, origin, notes, upload.filename)
-    with web.store().session() as session:
-        entry = received_entry(imported, org, upload.filename, data)
-        enter(session, receiver=person.unit_code, received_on=today, letter=entry)
-    tasks = task_lines(imported, org, web.store().calendar)
-    shown = [n.describe(upload.filename) for n in notes]
-    return page(request, "phat_hanh_moi.html", text=text, notes=shown, problems=[], tasks=tasks)
-
-
-@router.post("/phat-hanh-moi/phat-hanh", response_class=HTMLResponse)
-async def issue(request: Request) -> Response:
-    """Issue the checked spec through the issue flow."""
-    person, form = await web.checked_form(request)
-    web.require(person, Right.RUN_WORKFLOWS)
-    text = checked_text(str(form.get("spec", "")))  # read and corrected on this page
-    folder = home() / "nhap-van-ban"
-    path = folder / f"{hashlib.sha256(text.encode()).hexdigest()[:16]}.yaml"
-    write_atomic(path, text.encode())
-    try:
-        directive = issuable(Directive.load(path), clock.today())
-    except InputError as error:
-        path.unlink(missing_ok=True)
-        problems = [str(p) for p in error.problems]
-        return page(
-            request,
-            "phat_hanh_moi.html",
-            status=400,
-            text=text,
-            notes=[],
-            problems=problems,
-            tasks=[],
-        )
-    if (
-        directive.issuer.coordinator not in (person.unit_code, None)
-        and directive.issuer.code != person.unit_code
-    ):
-        path.unlink(missing_ok=True)
-        raise Forbidden.one(
-            "(quyền truy cập)",
-            "issuer",
-            directive.issuer.code,
-            "cơ quan thường trực của đơn vị khác mới phát hành được",
-        )
-    auto = form.get("auto_release") == "1"
-    title = f"Phát hành {directive.reference}: {directive.spec.subject}"
-    run = runs.start(
-        web.store(), person, "issue", title, {"spec_path": str(path), "auto_release": auto}
-    )
-    return go(f"/luot-chay/{run}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 import pytest
 from fastapi.testclient import TestClient
@@ -99,3 +100,51 @@ def assignment_of(store: Store, unit: str, label: str | None = None) -> int:
 def rows(store: Store, table: type) -> int:
     with Session(store.engine) as session:
         return session.execute(select(func.count()).select_from(table)).scalar_one()
+
+
+class _Fields(HTMLParser):
+    """What a browser would send for one form of a page: its inputs, ticked boxes, selected
+    options and text areas, with their current values."""
+
+    def __init__(self, form_id: str) -> None:
+        super().__init__()
+        self.form_id, self.inside, self.values = form_id, False, {}
+        self.select: str | None = None
+        self.area: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self.inside = a.get("id") == self.form_id
+        if not self.inside or "name" not in a and tag != "option":
+            return
+        if tag == "input" and (a.get("type") != "checkbox" or "checked" in a):
+            self.values[a["name"]] = a.get("value", "")
+        elif tag == "select":
+            self.select = a["name"]
+            self.values.setdefault(self.select, "")
+        elif tag == "option" and self.select and "selected" in a:
+            self.values[self.select] = a.get("value", "")
+        elif tag == "textarea":
+            self.area = a["name"]
+            self.values[self.area] = ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self.select = None
+        elif tag == "textarea":
+            self.area = None
+
+    def handle_data(self, data: str) -> None:
+        if self.area:
+            self.values[self.area] += data
+
+
+def form_fields(page: str, form_id: str) -> dict[str, str]:
+    """The values the form FORM_ID of PAGE would send as it stands."""
+    reader = _Fields(form_id)
+    reader.feed(page)
+    assert reader.values, f"the page has no form {form_id!r}"
+    return dict(reader.values)

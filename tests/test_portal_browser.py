@@ -5,6 +5,7 @@ sideways. Screenshots are saved in the test's temporary folder."""
 
 from __future__ import annotations
 
+import base64
 import socket
 import threading
 import time
@@ -18,7 +19,10 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 
+from models.directive import Directive
 from portal.app import create_app
+from renderer import render
+from tests.conftest import EXAMPLES
 from tests.portal_support import PASSWORD, Story, assignment_of, story_fixture  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
@@ -98,7 +102,11 @@ class Phone:
         assert scroll <= width, f"{name} scrolls sideways ({scroll} px > {width} px)"
         self.pages.append(name)
         safe = name.strip("/").replace("/", "_").replace("?", "_") or "trang-dau"
-        self.driver.save_screenshot(str(self.shots / f"{len(self.pages):02d}-{safe}.png"))
+        whole = self.driver.execute_cdp_cmd(
+            "Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True}
+        )  # the whole page, not only what the phone's screen shows
+        shot = self.shots / f"{len(self.pages):02d}-{safe}.png"
+        shot.write_bytes(base64.b64decode(whole["data"]))
 
     def log_in(self, username: str) -> None:
         self.open("/dang-nhap")
@@ -114,11 +122,18 @@ class Phone:
 
 
 def test_a_clerk_reports_from_her_phone_and_the_coordinator_accepts(
-    story: Story, portal: str, chromium: WebDriver, tmp_path: Path
+    story: Story,
+    portal: str,
+    chromium: WebDriver,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     shots = tmp_path / "anh-chup"
     shots.mkdir()
     phone = Phone(chromium, portal, shots)
+    monkeypatch.setenv("CHIDAO_ORG", str(EXAMPLES / "org" / "quang-ngai.yaml"))
+    received = tmp_path / "cong-van-2268.docx"
+    received.write_bytes(render(Directive.load(EXAMPLES / "quang-ngai-2268.yaml")).data)
     evidence = tmp_path / "bao-cao-cai-cach-hanh-chinh.pdf"
     evidence.write_bytes(b"%PDF-1.4\n% bao cao ket qua cai cach hanh chinh\n" * 200)
 
@@ -149,8 +164,15 @@ def test_a_clerk_reports_from_her_phone_and_the_coordinator_accepts(
     phone.open("/bang-theo-doi")
     summary = chromium.find_element(By.ID, "tong").text
     assert "Đã được chấp nhận: 1" in summary and "Đã báo cáo đúng hạn: 0" in summary
-    for path in ("/van-ban", "/phat-hanh-moi", "/bang-theo-doi?band=accepted", "/hop-viec"):
+    for path in ("/van-ban", "/bang-theo-doi?band=accepted", "/hop-viec"):
         phone.open(path)
+    phone.open("/phat-hanh-moi")  # a received letter, read and shown as a form to check
+    chromium.find_element(By.ID, "letter").send_keys(str(received))
+    chromium.find_element(By.XPATH, "//button[text()='Đọc văn bản']").click()
+    chromium.find_element(By.ID, "kiem-tra")  # waits for the form
+    phone.check("phat-hanh-moi-kiem-tra")
+    shown = phone.text()
+    assert "Trích yếu" in shown and "Mục 2.\nNội dung\n" in shown and "Đơn vị chủ trì" in shown
     phone.log_out()
 
     phone.log_in("quantri")

@@ -5,6 +5,8 @@ its drafts (numbered from its register by "Phát hành văn bản")."""
 
 from __future__ import annotations
 
+import datetime as dt
+import html
 import time
 
 import pytest
@@ -12,10 +14,23 @@ from sqlmodel import Session, select
 
 from models import accounts
 from models.directive import Directive
-from models.records import DirectiveRecord, LetterRecord, PortalRunRecord
+from models.records import (
+    AssignmentRecord,
+    DirectiveRecord,
+    ItemRecord,
+    LetterRecord,
+    PortalRunRecord,
+)
 from renderer import render
 from tests.conftest import EXAMPLES
-from tests.portal_support import PASSWORD, Browser, Story, story_fixture  # noqa: F401
+from tests.portal_support import (  # noqa: F401
+    PASSWORD,
+    Browser,
+    Story,
+    form_fields,
+    rows,
+    story_fixture,
+)
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
 
@@ -40,21 +55,44 @@ def test_issuing_a_received_letter_checked_and_corrected_on_a_form(
     coordinator.log_in("binh.snv")
     coordinator.get("/phat-hanh-moi")
     files = {"letter": ("cong-van-2268.docx", letter, "application/octet-stream")}
-    form = coordinator.post("/phat-hanh-moi/doc", files=files)
-    text = form.text  # type: ignore[attr-defined]
-    assert form.status_code == 200 and 'name="spec"' in text  # type: ignore[attr-defined]
-    assert "Các nhiệm vụ như đã đọc" in text and "Mục 1." in text
-    import html
-    import re
+    page = coordinator.post("/phat-hanh-moi/doc", files=files).text  # type: ignore[attr-defined]
+    for part in ("Thông tin văn bản", "Nơi nhận văn bản (Kính gửi)", "Căn cứ", "Các nhiệm vụ"):
+        assert f"<legend>{part}</legend>" in page
+    read = form_fields(page, "kiem-tra")
+    # The form shows what the letter says, in the tree's words, field by field.
+    assert read["number"] == "2268" and read["issued_on"] == "06/5/2024"
+    assert read["subject"].startswith("triển khai khắc phục, nâng cao Chỉ số PAR INDEX")
+    assert read["recipients"].splitlines()[0] == "Các sở, ban, ngành tỉnh"
+    assert read["items.1.lead"] == "Các sở, ban, ngành tỉnh"
+    assert (read["items.1.deadline"], read["items.1.deadline.detail"]) == ("before", "20/5/2024")
+    assert read["basis.0.number"] == "84/BC-SNV" and read["basis.0.date"] == "22/4/2024"
+    assert read["signer.authority"] == "KT" and read["signer.name"] == "Trần Hoàng Tuấn"
+    assert "checked" not in read  # "chưa kiểm tra" until the person says otherwise
 
-    spec = html.unescape(re.search(r'name="spec">(.*?)</textarea>', text, re.S).group(1))  # type: ignore[union-attr]
-    assert "number: 2268" in spec
-    broken = spec.replace("number: 2268", "number: hai nghìn")
-    refused = coordinator.post("/phat-hanh-moi/phat-hanh", {"spec": broken})
+    before = rows(story.store, DirectiveRecord)
+    # Two wrong fields are both named, by their label on the form, and kept as typed.
+    wrong = {**read, "number": "hai nghìn", "items.2.lead": "Sở Nội vụu", "checked": "1"}
+    refused = coordinator.post("/phat-hanh-moi/phat-hanh", wrong)
     assert refused.status_code == 400  # type: ignore[attr-defined]
-    assert "«number»" in refused.text  # type: ignore[attr-defined]
-    corrected = spec.replace("subject: ", "subject: (đã kiểm tra) ", 1)
-    answer = coordinator.post("/phat-hanh-moi/phat-hanh", {"spec": corrected})
+    said = html.unescape(refused.text)  # type: ignore[attr-defined]
+    assert "«Số văn bản», giá trị «hai nghìn»: phải là số nguyên dương" in said
+    assert "«Mục 3. — Đơn vị chủ trì», giá trị «Sở Nội vụu»: không có trong cây tổ chức" in said
+    assert form_fields(refused.text, "kiem-tra")["number"] == "hai nghìn"  # type: ignore[attr-defined]
+
+    # Corrected but not ticked as checked: still refused, nothing issued.
+    fixed = {
+        **read,
+        "subject": "(đã kiểm tra) " + read["subject"],
+        "items.1.deadline": "latest",
+        "items.1.deadline.detail": "24/5/2024",
+        "items.2.cooperating": "Sở Tư pháp\nVăn phòng UBND tỉnh",
+    }
+    unticked = coordinator.post("/phat-hanh-moi/phat-hanh", fixed)
+    assert unticked.status_code == 400  # type: ignore[attr-defined]
+    assert "«Tôi đã kiểm tra», giá trị «chưa đánh dấu»" in html.unescape(unticked.text)  # type: ignore[attr-defined]
+    assert rows(story.store, DirectiveRecord) == before  # nothing issued
+
+    answer = coordinator.post("/phat-hanh-moi/phat-hanh", {**fixed, "checked": "1"})
     assert answer.status_code == 200 and "Phát hành 2268/UBND-TTHC" in answer.text  # type: ignore[attr-defined]
     run = _finished(story)
     assert run.state == "completed", run.message
@@ -62,7 +100,20 @@ def test_issuing_a_received_letter_checked_and_corrected_on_a_form(
         issued = session.exec(
             select(DirectiveRecord).where(DirectiveRecord.reference == "2268/UBND-TTHC")
         ).one()
+        item = session.exec(
+            select(ItemRecord).where(ItemRecord.directive_id == issued.id, ItemRecord.label == "2.")
+        ).one()
+        helpers = session.exec(
+            select(AssignmentRecord.unit_code).where(
+                AssignmentRecord.directive_id == issued.id, AssignmentRecord.role == "cooperating"
+            )
+        ).all()
     assert issued.subject.startswith("(đã kiểm tra)")
+    assert (
+        item.due_on == dt.date(2024, 5, 24)
+        and item.deadline == "chậm nhất đến ngày 24 tháng 5 năm 2024"
+    )
+    assert sorted(set(helpers)) == ["qng.stp", "qng.vpub"]
     page = coordinator.get(f"/luot-chay/{run.id}").text  # type: ignore[attr-defined]
     assert "Hoàn thành" in page
 

@@ -18,6 +18,8 @@ from models.calendar import WorkingCalendar
 from models.cascade import Wording, implementing_spec
 from models.directive import Deadline, Directive, DirectiveSpec, DocumentKind
 from models.errors import InputError
+from models.importing.corrections import corrected
+from models.importing.form import spec_form
 from models.importing.names import key
 from models.importing.reader import Imported, Reader, Unread
 from models.letterfile import Line
@@ -26,7 +28,7 @@ from models.received import Received
 from models.validation import validate
 from models.vntext import short_date
 
-__all__ = ["Imported", "Unread", "import_letter", "key"]
+__all__ = ["Imported", "Unread", "corrected", "import_letter", "key", "spec_form"]
 
 
 def received_entry(imported: Imported, org: OrgTree, file_name: str, data: bytes) -> Received:
