@@ -4,7 +4,7 @@ was developed against, and `heldout`, written by someone who never saw the reade
 once — with the median time to read and import each letter; then whether each example letter
 chidao renders reads back to a letter that renders the same.
 
-    .venv/bin/python bench/import_accuracy.py [--set dev|heldout|both] [-v]
+    .venv/bin/python bench/import_accuracy.py [--set dev|heldout|heldout-2|all] [-v]
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from models.importing import import_letter, letter_spec  # noqa: E402
 from models.letterfile import read_letter  # noqa: E402
 from models.org import OrgTree  # noqa: E402
 from renderer import render  # noqa: E402
-from tests.imports.scoring import labelled, score  # noqa: E402
+from tests.imports.scoring import CORPUS, labelled, score  # noqa: E402
 
 RUNS = 5
 
@@ -71,10 +71,11 @@ def _corpus(name: str, verbose: bool) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--set", choices=["dev", "heldout", "both"], default="both")
+    sets = sorted(p.parent.name for p in CORPUS.glob("*/labels.yaml"))
+    parser.add_argument("--set", choices=[*sets, "all"], default="all")
     parser.add_argument("-v", action="store_true", help="list the fields read wrong")
     args = parser.parse_args()
-    for name in ("dev", "heldout") if args.set == "both" else (args.set,):
+    for name in sets if args.set == "all" else [args.set]:
         _corpus(name, args.v)
 
     print("Example letters rendered by chidao, read back (.docx):")

@@ -112,7 +112,7 @@ class Names:
             for variant in (label, re.sub(r"^các ", "", label, flags=re.IGNORECASE)):
                 names.append((group.code, variant))
                 bare = re.sub(
-                    r" (?:(?:trực )?thuộc (?:ubnd|ủy ban nhân dân) [^,;]+"
+                    r" (?:(?:trực )?thuộc (?:(?:ubnd|ủy ban nhân dân) )?[^,;]+"
                     r"|(?:cấp )?(?:tỉnh|huyện|xã))$",
                     "",
                     variant,

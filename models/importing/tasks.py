@@ -27,6 +27,13 @@ _OPENERS = re.compile(
 _GIVE = re.compile(r"\b(?:giao(?: cho)?|chỉ đạo)\s+", re.IGNORECASE)
 
 
+# A verb by which work goes to someone, and the word that leads past what is sent to whom.
+_REPORTING = re.compile(r"\b(gửi|báo cáo|nộp|trình)\s+", re.IGNORECASE)
+_TOWARDS = re.compile(r"(?:^|\s)(?:về|đến|tới|lên|cho)\s+", re.IGNORECASE)
+_VIA = re.compile(r"[^;.()]{0,160}?\(\s*[*_]*\s*qua ([^)]+)\)")  # "UBND tỉnh (qua Sở Nội vụ)"
+_HEAD_TITLE = re.compile(r"^\s*(?:chủ tịch|giám đốc|thủ trưởng|chánh văn phòng)\s+", re.IGNORECASE)
+
+
 class TaskReading:
     """The part of the reader that reads tasks; the letter's header has been read first."""
 
@@ -112,29 +119,25 @@ class TaskReading:
         return self.names.listed(text[found.end() :]).codes
 
     def report_to(self, text: str) -> str | None:
-        patterns = (
-            r"gửi(?: kết quả| báo cáo| văn bản)?(?: thực hiện)?(?: về| đến)?\s+",
-            r"(?<!tham mưu )(?<!giúp )báo cáo(?: kết quả)?(?: về| lên)?\s+(?:chủ tịch\s+)?",
-            r"(?<!tham mưu )trình\s+(?:chủ tịch\s+)?",
-        )
-        best: tuple[int, str] | None = None
-        for pattern in patterns:
-            for m in re.finditer(pattern, text, re.IGNORECASE):
-                before = text[max(0, m.start() - 40) : m.start()].lower()
-                if "tham mưu" in before and "gửi" not in m[0].lower():
-                    continue
-                found = self.names.listed(text[m.end() :])
-                if not found.codes or found.codes[0] not in self.org.units:
-                    continue
-                target = found.codes[0]
-                via = re.match(r"[^;.()]{0,80}\(\s*qua ([^)]+)\)", key(text[m.end() :]))
-                if via:
-                    through = self.names.listed(via[1]).codes
-                    target = through[0] if through else target
-                if best is None or m.start() < best[0]:
-                    best = (m.start(), target)
-                break
-        return best[1] if best else None
+        """Whom the letter tells the assignee to report to: the first unit a reporting verb
+        reaches, directly ("báo cáo UBND tỉnh") or past what is sent ("gửi danh sách về Sở
+        Nội vụ"), or the office it goes through ("… UBND tỉnh (qua Sở Nội vụ)")."""
+        for verb in _REPORTING.finditer(text):
+            after = text[verb.end() :]
+            reach = re.split(r"[;.]|\bđể\b", after, maxsplit=1)[0][:200]
+            advising = re.search(r"(tham mưu|giúp)[^,;.]{0,40}$", text[: verb.start()].lower())
+            if advising and verb[0].lower() != "gửi" and not _VIA.match(after):
+                continue  # "tham mưu UBND tỉnh báo cáo Bộ": the issuer's own report
+            starts = [0]
+            if verb[0].lower() != "trình":  # "trình X ban hành" names no object before X
+                starts += [m.end() for m in _TOWARDS.finditer(reach)]
+            for start in starts:
+                found = self.names.listed(_HEAD_TITLE.sub("", after[start:], count=1))
+                if found.codes and found.codes[0] in self.org.units:
+                    via = _VIA.match(after[start:])
+                    through = self.names.listed(via[1]).codes if via else []
+                    return through[0] if through else found.codes[0]
+        return None
 
     def deadline(self, text: str, line: Line) -> dict[str, Any] | None:
         issued = self.spec.get("issued_on")
@@ -182,6 +185,9 @@ class TaskReading:
             task["cooperating"] = self._cell_units(row, cell["cooperating"], "phối hợp")
             product = cell["product"].strip()
             task["product"] = None if product in ("", "-", "–") else product
+            report_to = self.report_to(st.plain(cell["text"]))
+            if report_to:
+                task["report_to"] = report_to
             task["deadline"] = self.deadline(cell["deadline"], row) if cell["deadline"] else None
             if cell["deadline"] and task["deadline"] is None:
                 self.note(row, f"không đọc được thời hạn: {cell['deadline']}", "deadline")
