@@ -70,6 +70,7 @@ def read_letter(path: Path) -> list[Line]:
     if suffix == ".md":
         # An HTML comment is not part of the letter; blank it, keeping the line numbers.
         text = _COMMENT.sub(lambda found: "\n" * found[0].count("\n"), text)
+        text = _HARD_BREAK.sub("\n", text)
     return _text_lines(text)
 
 
@@ -183,6 +184,7 @@ def _guard_word(path: Path) -> None:
 
 
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_HARD_BREAK = re.compile(r"\\[ \t]*$", re.MULTILINE)  # Markdown's "\" at a line's end
 _BOLD = re.compile(r"\*\*|__")
 _HEADING = re.compile(r"^#{1,6}\s+")
 _SPACES = re.compile(r"[ \t\u00a0\u2007\u202f]+")

@@ -75,12 +75,16 @@ class AddressReading(TaskReading):
         distribution: list[str] = []
         titles: list[str] = []
         names: list[str] = []
+        open_entry = False  # the last recipient line did not end with ";" or ".": it goes on
+        joiner = " "  # what the line break stood for: a space, or the comma it ended with
         for line in lines[1:] if lines else []:
             text = st.plain(line.text)
             if not text or st.is_signed_mark(text):
                 continue
             bullet = st.BULLET.match(text)
             if bullet:
+                open_entry = not bullet[1].rstrip().endswith((";", "."))
+                joiner = ", " if bullet[1].rstrip().endswith(",") else " "
                 entry = bullet[1].strip().rstrip(";,.").strip()
                 archive = re.match(r"^Lưu\s*:?\s*(.*)$", entry)
                 if archive:
@@ -93,8 +97,10 @@ class AddressReading(TaskReading):
                 titles.append(text)
             elif re.match(r"^[A-ZĐÂĂÊÔƠƯ][^\s]*(?: [A-ZĐÂĂÊÔƠƯ][^\s]*){1,4}$", text):
                 names.append(text)
-            elif distribution and not titles:
-                distribution[-1] = f"{distribution[-1]} {text}".rstrip(";,.")
+            elif distribution and (open_entry or not titles):
+                distribution[-1] = f"{distribution[-1]}{joiner}{text}".rstrip(";,.")
+                open_entry = not text.endswith((";", "."))
+                joiner = ", " if text.endswith(",") else " "
         self.spec["distribution"] = distribution
         if "drafting_unit" not in self.spec and self.spec.get("archive"):
             self.spec["drafting_unit"] = self.spec["archive"][-1]

@@ -84,12 +84,20 @@ def _parts(text: str) -> list[str]:
             return ["Nơi nhận:", *(f"- {p.strip()}" for p in listed if p.strip())]
     if AUTHORITY.match(text) or (is_caps(text.split(" ")[0]) and _TITLE.search(text)):
         return _signer_parts(text)
-    # "- TT Tỉnh ủy, TT HĐND tỉnh; PHÓ CHỦ TỊCH": a recipient and the signer's title.
-    if text.startswith(("-", "+")):
-        for m in re.finditer(r"[;.:]\s+", text):
-            tail = text[m.end() :]
-            if is_caps(tail) and len(tail.split()) >= 2 and not tail.startswith("VT"):
-                return [text[: m.end()].strip(), tail]
+    # "- TT Tỉnh ủy, TT HĐND tỉnh; PHÓ CHỦ TỊCH", "- Các Sở: Tài chính, KT. CHÁNH VĂN
+    # PHÒNG": a recipient (or the rest of one) and, beside it, the signer's title.
+    for m in re.finditer(r"(?<=\s)\S", text):
+        tail = text[m.start() :]
+        if is_caps(tail):
+            left = text[: m.start()].strip()
+            titled = AUTHORITY.match(tail) or _TITLE.search(tail)
+            if titled and len(tail.split()) >= 2 and any(c.isalpha() for c in left):
+                return [left, *_signer_parts(tail)]
+            break
+    # "- Lưu: VT, CN. Nguyễn Hữu Tình": the archive line and, beside it, the signer's name.
+    archive = re.match(r"^[-–+]?\s*Lưu\s*:?.*?[.;]\s+(?=\S+(?: \S+){1,4}$)", text)
+    if archive and all(w[:1].isupper() and w[1:].islower() for w in text[archive.end() :].split()):
+        return [text[: archive.end()].strip(), text[archive.end() :]]
     return [text]
 
 
