@@ -51,6 +51,8 @@ _HEADS = (
 )  # fmt: skip
 # Between names in a list.
 _JOINS = (",", ";", "và", "với", "cùng", "-", "các đơn vị:", "các cơ quan:")
+# The same without the colon: "UBND các phường Xuân Hương, Lâm Viên".
+_KIND_BARE = re.compile(r"\b(?:các )?(sở|phòng|ubnd các (?:xã|phường|huyện)) (?=\w)")
 # After a name, the place it is in may be said again: "Sở Nội vụ tỉnh", "… cấp tỉnh".
 _PLACE_WORDS = ("cấp tỉnh", "tỉnh", "cấp huyện", "huyện", "thị xã", "thành phố", "cấp xã")
 # "các Sở: Nội vụ, Tư pháp, Tài chính" — the kind said once for a list of names.
@@ -144,7 +146,21 @@ class Names:
                 parts[-1:] = [p.strip() for p in last.split(" và ")]
             return ", ".join(f"{kind} {p}" for p in parts)
 
-        return _KIND_LIST.sub(spread, text)
+        return self._spread_bare(_KIND_LIST.sub(spread, text))
+
+    def _spread_bare(self, text: str) -> str:
+        """'ubnd các phường xuân hương, lâm viên' (no colon) -> 'ubnd phường xuân hương, ubnd
+        phường lâm viên', only as far as each part is the name of a unit of that kind."""
+        for found in _KIND_BARE.finditer(text):
+            kind = re.sub(r"^ubnd các (\w+)$", r"ubnd \1", found[1])
+            parts = text[found.end() :].split(",")
+            named = 0
+            while named < len(parts) and self.at(f"{kind} {parts[named].strip()}"):
+                named += 1
+            if named >= 2:
+                spread = [f"{kind} {p.strip()}" for p in parts[:named]]
+                return text[: found.start()] + ",".join([", ".join(spread), *parts[named:]])
+        return text
 
     def at(self, text: str, start: int = 0) -> tuple[str, int] | None:
         """The unit or group whose name starts TEXT (a key) at START, and where it ends."""

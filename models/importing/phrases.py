@@ -160,11 +160,15 @@ def citations(text: str) -> list[Citation]:
 
 _PRODUCTS = (
     "Báo cáo", "Kế hoạch", "Quyết định", "Đề án", "Chương trình", "Dự thảo", "Danh mục",
-    "Quy chế", "Quy trình", "Phương án", "Hướng dẫn", "Văn bản", "Tờ trình",
+    "Quy chế", "Quy trình", "Phương án", "Hướng dẫn", "Văn bản", "Tờ trình", "Bộ chỉ số",
+    "Bộ tiêu chí",
 )  # fmt: skip
+# What is made: a verb of drafting or sending, a document's kind (any case: "đề xuất phương
+# án …"), and its name up to where the sentence goes on to when, to whom or why.
 PRODUCT = re.compile(
     r"(?:xây dựng|ban hành|trình|tham mưu(?: UBND \w+)? ban hành|dự thảo|lập|hoàn thiện|"
-    r"ban hành|xây dựng, ban hành)\s+(?P<product>(?:" + "|".join(_PRODUCTS) + r") [^;]+?)"
-    r"(?=;|\. |\.$|$|, (?:trình|gửi|hoàn thành|báo cáo)| trình | gửi | để | hoàn thành| trước ngày"
-    r"| chậm nhất| trong (?:tháng|quý)| \()"
+    r"đề xuất|gửi|xây dựng, ban hành)\s+(?P<product>(?i:" + "|".join(_PRODUCTS) + r") [^;]+?)"
+    r"(?=;|\. |\.$|$|, (?:trình|gửi|hoàn thành|báo cáo|xong|thời hạn|chậm nhất)| trình | gửi "
+    r"| để | hoàn thành| trước ngày| chậm nhất| trong (?:tháng|quý)| \(| kèm"
+    r"| (?:về|đến) (?:Sở|UBND|Ủy ban|Phòng|Văn phòng|Ban) )"
 )

@@ -47,6 +47,7 @@ class Reader(AddressReading):
         self.symbol_parts: list[str] = []
         self.recipient_codes: list[str] = []
         self.pending_note: str | None = None  # why the last item read has no lead
+        self.opening_leads: list[str] = []
         self.names: Names  # once the issuer is known: its own units' names come first
 
     # -- the whole letter --------------------------------------------------------------------
@@ -267,6 +268,7 @@ class Reader(AddressReading):
                 preamble.append(block)
         if preamble:
             self.spec["preamble"] = [b.text for b in preamble]
+            self.opening_leads = self.opening(preamble[-1].text)
         if closing:
             self.spec["closing"] = " ".join(b.text for b in closing)
         basis_from = preamble or blocks

@@ -21,7 +21,7 @@ _ALL_RECIPIENTS = re.compile(
     r"(?: nêu trên| có tên (?:trên|tại)[^,:]*| liên quan)?\b"
 )
 _OPENERS = re.compile(
-    r"^(?:(?:đề nghị|yêu cầu|kiến nghị|đề xuất)\s+)?(?:giao(?: cho)?\s+|chỉ đạo\s+)?",
+    r"^(?:(?:đề nghị|yêu cầu|kiến nghị|đề xuất)\s+)?(?:giao(?: cho)?\s+|chỉ đạo\s+|đối với\s+)?",
     re.IGNORECASE,
 )
 _GIVE = re.compile(r"\b(?:giao(?: cho)?|chỉ đạo)\s+", re.IGNORECASE)
@@ -45,6 +45,7 @@ class TaskReading:
     names: Names
     recipient_codes: list[str]
     pending_note: str | None
+    opening_leads: list[str]  # "Sở Tài chính đề nghị Thủ trưởng các sở …, Chủ tịch UBND …:"
 
     def note(self, line: Line | None, what: str, where: str = "") -> None:
         self.unread.append(Unread(line.no if line else 0, line.text if line else "", what, where))
@@ -56,6 +57,8 @@ class TaskReading:
         out: list[dict[str, Any]] = self.facts.setdefault("tasks", [])
         for node in [n for n in nodes if n.label and n.label != "-"]:
             node.read = self.task_of(node.whole(), node.line, None)
+            if not node.read["lead"] and section is None and self.opening_leads:
+                node.read["lead"] = self.opening_leads  # the units the opening asks
             subs = node.subs()
             for sub in subs:
                 sub.read = self.task_of(sub.whole(), sub.line, None)
@@ -91,6 +94,17 @@ class TaskReading:
         if self.issuer is not None and self.issuer.code in task["lead"]:
             self.note(line, "mục giao cho chính cơ quan ban hành: hãy kiểm tra", "lead")
         return task
+
+    def opening(self, paragraph: str) -> list[str]:
+        """The units a body's opening asks to carry out the items that follow, when it ends
+        by naming them: "…, Sở Tài chính đề nghị Thủ trưởng các sở, …; Chủ tịch UBND các
+        huyện, … thực hiện một số nội dung sau:"."""
+        text = st.plain(paragraph).rstrip()
+        asks = list(re.finditer(r"\b(?:đề nghị|yêu cầu|giao)\s+", text, re.IGNORECASE))
+        if not text.endswith(":") or not asks:
+            return []
+        codes = self.names.listed(text[asks[-1].end() :]).codes
+        return [c for c in codes if not self.issuer or c != self.issuer.code]
 
     def leads(self, text: str) -> list[str]:
         k = key(text)
