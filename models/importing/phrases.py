@@ -44,7 +44,7 @@ _FORMS: list[tuple[str, re.Pattern[str]]] = [
     ("latest", re.compile(
         rf"(?:chậm nhất|muộn nhất)(?: là| đến| vào)*(?: hết)?(?: ngày)? {DATE}", re.I)),
     ("latest", re.compile(rf"hoàn thành trong ngày {DATE}|(?:trước|đến) hết ngày {DATE}", re.I)),
-    ("before", re.compile(rf"trước ngày {DATE}", re.I)),
+    ("before", re.compile(rf"trước(?: ngày)? {DATE}", re.I)),
     ("month", re.compile(
         r"(?:trong |hoàn thành |trước )?tháng (\d{1,2})(?:\s*/\s*|\s+năm\s+)(\d{4})", re.I)),
     ("quarter", re.compile(rf"(?:trong )?quý {_ROMAN_Q}(?:\s*/\s*|\s+năm\s+)(\d{{4}})", re.I)),
@@ -106,12 +106,15 @@ KINDS = (
 )  # fmt: skip
 _KIND = "|".join(KINDS)
 _NUMBER = r"\d+(?:/\d{4})?/[A-ZĐ][A-ZĐa-zđ0-9.]*(?:\s?-\s?[A-ZĐ][A-ZĐa-zđ0-9.]*)*"
+# A decision's subject follows its issuer without "về": "… của Chủ tịch UBND tỉnh ban hành …".
+_ACTS = r" (?:ban hành|phê duyệt|quy định|hướng dẫn|công bố|giao chỉ tiêu|thành lập|kiện toàn) "
 _ISSUER = r"(?P<issuer>(?:[A-ZĐÂƯÔƠÊ][^,;:.()]*?))"
 CITATION = re.compile(
     rf"(?P<kind>{_KIND}) (?:số:? )?(?P<number>{_NUMBER}(?:(?:, | và ){_NUMBER})*)"
-    rf"\s*(?:ngày|,? ngày) (?P<date>{DATE})(?: của {_ISSUER}(?= về|[,;:.(]| để| theo| thì| đã|$))?"
+    rf"\s*(?:ngày|,? ngày) (?P<date>{DATE})(?: của {_ISSUER}(?= về|[,;:.(]| để| theo| thì| đã|$"
+    rf"|{_ACTS}))?"
 )
-_SUBJECT = re.compile(r"^ (?:về việc|về|V/v) ")
+_SUBJECT = re.compile(rf"^(?: (?:về việc|về|V/v) |(?={_ACTS}) )")
 # "Ngày 24/4/2023, Sở Nội vụ có Báo cáo số 92/BC-SNV …": the day stands before the number.
 CITATION_DATE_FIRST = re.compile(
     rf"[Nn]gày (?P<date>{DATE}),? (?P<issuer>[A-ZĐ][^,;:.()]*?) (?:có|ban hành|đã ban hành) "
