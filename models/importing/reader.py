@@ -107,8 +107,8 @@ class Reader(AddressReading):
             number = st.NUMBER.match(text)
             place_date = st.PLACE_DATE.match(text) if "ngày" in text else None
             if not text or st.RULE.match(text):
-                if subject and in_subject and self.spec.get("kind") != "cong_van":
-                    in_subject = False
+                if subject and in_subject and (self.spec.get("kind") != "cong_van" or seen_date):
+                    in_subject = False  # past the date, a blank line ends the column
                 continue
             if st.MOTTO.fullmatch(text) or st.INDEPENDENCE.fullmatch(text) or st.is_stamp(text):
                 in_subject = False
@@ -119,7 +119,8 @@ class Reader(AddressReading):
             elif place_date and not seen_date:
                 seen_date = True
                 self.place_and_date(line, place_date)
-                in_subject = False
+                # A V/v subject in its column goes on past the date beside it.
+                in_subject = in_subject and self.spec.get("kind") == "cong_van"
             elif re.match(r"^V/v\b", text):
                 self.spec.setdefault("kind", "cong_van")
                 subject, subject_line, in_subject = [text[3:].strip(" :")], line, True

@@ -75,6 +75,15 @@ def _parts(text: str) -> list[str]:
         rest = text[number.end() :].strip()
         if PLACE_DATE.search(rest) or rest.startswith("V/v"):
             return [text[: number.end()], *_parts(rest)]
+    # "V/v triển khai thực hiện Công văn    Cẩm Xuyên, ngày 20 tháng 5 năm 2024": the subject
+    # column and the date column side by side.
+    if text.startswith("V/v"):
+        dated = PLACE_DATE.search(text)
+        if dated:
+            # The place is the run of capitalised words before its comma.
+            place = re.search(r"(?:(?<= )|^)(?:[A-ZĐÂĂÊÔƠƯ]\S* ?)+$", text[: dated.end("place")])
+            if place and place.start() > 4:
+                return [text[: place.start()].strip(), text[place.start() :]]
     distribution = DISTRIBUTION.match(text)
     if distribution and distribution[1]:
         listed = re.split(r"(?:^|(?<=[:;.,]))\s*-\s+", distribution[1])
