@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     # The web portal (portal/) and its notifications.
     web_host: str = Field("127.0.0.1", description="where the portal listens")
     web_port: int = Field(8080, ge=1, le=65535, description="the portal's port")
+    web_workers: int = Field(
+        1, ge=1, le=16, description="portal processes (one per core; the outbox sends from one)"
+    )
     web_url: str = Field(
         "http://127.0.0.1:8080", description="the portal's address as people reach it (in emails)"
     )

@@ -25,7 +25,7 @@ from portal.uploads import BodyLimit
 log = logging.getLogger("chidao.portal")
 
 
-def _send_outbox(stop: threading.Event) -> None:
+def outbox_rounds(stop: threading.Event) -> None:
     """Collect notices and send emails every CHIDAO_OUTBOX_SECONDS until STOP."""
     while not stop.wait(settings().outbox_seconds):
         try:
@@ -36,13 +36,18 @@ def _send_outbox(stop: threading.Event) -> None:
             log.exception("outbox round failed")
 
 
+def worker_app() -> FastAPI:
+    """The app of one of several portal processes: the launcher sends the outbox for all."""
+    return create_app(send_outbox=False)
+
+
 def create_app(send_outbox: bool = True) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         Store.open()  # migrate before the first request
         stop = threading.Event()
         if send_outbox:
-            threading.Thread(target=_send_outbox, args=(stop,), daemon=True).start()
+            threading.Thread(target=outbox_rounds, args=(stop,), daemon=True).start()
         yield
         stop.set()
 

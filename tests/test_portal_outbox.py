@@ -5,7 +5,12 @@ crash and a retry; failures kept for the administrator."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from email import message_from_bytes
 from email.message import Message
@@ -18,7 +23,7 @@ from sqlmodel import Session, select
 from flows.escalation import scan_deadlines
 from models import outbox
 from models.records import NoticeRecord
-from tests.conftest import Clock
+from tests.conftest import ROOT, Clock
 from tests.portal_support import Browser, Story, assignment_of, rows, story_fixture  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
@@ -147,3 +152,42 @@ def test_failures_are_kept_and_shown_to_the_administrator(
     admin.log_in("quantri")
     page = admin.get("/quan-tri").text  # type: ignore[attr-defined]
     assert "Gửi không được" in page and "không kết nối được máy chủ thư" in page
+
+
+def test_the_portal_on_two_processes_sends_each_email_once(
+    story: Story, smtp: Inbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As an office runs it with CHIDAO_WEB_WORKERS=2: both processes serve, and the one
+    outbox sender of the launcher sends every email exactly once."""
+    port = _free_port()
+    monkeypatch.setenv("CHIDAO_WEB_WORKERS", "2")
+    monkeypatch.setenv("CHIDAO_WEB_PORT", str(port))
+    monkeypatch.setenv("CHIDAO_OUTBOX_SECONDS", "1")
+    portal = subprocess.Popen([sys.executable, "-m", "portal"], cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            url = f"http://127.0.0.1:{port}/dang-nhap"
+            with contextlib.suppress(OSError), urllib.request.urlopen(url) as page:
+                assert "Đăng nhập" in page.read().decode()
+                break
+            time.sleep(0.3)
+        else:
+            raise AssertionError("the portal did not answer")
+        children = subprocess.run(
+            ["pgrep", "-P", str(portal.pid)], capture_output=True, text=True, check=False
+        ).stdout.split()
+        assert len(children) >= 2  # the two serving processes
+        while time.monotonic() < deadline:
+            with Session(story.store.engine) as session:
+                notices = session.exec(select(NoticeRecord)).all()
+            if notices and all(n.mail_state == "sent" for n in notices):
+                break
+            time.sleep(0.5)
+        time.sleep(2)  # one more round of the sender: it must send nothing again
+    finally:
+        portal.terminate()
+        portal.wait(timeout=30)
+    assert notices and all(n.mail_state == "sent" for n in notices)
+    ids = [m["Message-ID"] for m in smtp.messages]
+    assert len(ids) == len(set(ids)) == len(notices), ids
