@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session, select
 from starlette.datastructures import UploadFile
 
-from models import accounts, outbox
+from models import accounts, notices, outbox
 from models.access import Right
 from models.errors import InputError
 from models.records import UnitRecord
@@ -106,6 +106,6 @@ async def send_now(request: Request) -> Response:
     person, _ = await web.checked_form(request)
     web.require(person, Right.OUTBOX)
     store = web.store()
-    outbox.collect(store)
+    notices.collect(store)
     outbox.deliver(store)
     return go("/quan-tri?done=gui")

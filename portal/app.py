@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
-from models import outbox
+from models import notices, outbox
 from models.errors import ChidaoError
 from models.faults import as_fault
 from models.settings import settings
@@ -30,7 +30,7 @@ def outbox_rounds(stop: threading.Event) -> None:
     while not stop.wait(settings().outbox_seconds):
         try:
             store = Store.open()
-            outbox.collect(store)
+            notices.collect(store)
             outbox.deliver(store)
         except Exception:  # noqa: BLE001 - keep sending later; failures are kept per email
             log.exception("outbox round failed")

@@ -12,7 +12,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from sqlmodel import Session
 from starlette.datastructures import UploadFile
 
-from models import access, outbox, work, worklist
+from models import access, notices, work, worklist
 from models.access import Right
 from models.accounts import LoginRefused, log_in, log_out
 from models.documents import path_of
@@ -177,11 +177,14 @@ def evidence(request: Request, evidence_id: int) -> Response:
 
 
 @router.get("/thong-bao", response_class=HTMLResponse)
-def notices(request: Request) -> Response:
+def notices_page(request: Request) -> Response:
     person = current(request)
-    return page(
-        request, "thong_bao.html", notices=outbox.notices_for(web.store(), person.account_id)
-    )
+    store = web.store()
+    shown = notices.notices_for(store, person.account_id)
+    answer = page(request, "thong_bao.html", notices=shown, unread=0)
+    # Seen once listed: the page marks them "Mới" this time, the menu counts them no more.
+    notices.mark_seen(store, account_id=person.account_id, ids=[n.id for n in shown if n.id])
+    return answer
 
 
 def not_logged_in(request: Request) -> Response:

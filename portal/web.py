@@ -82,6 +82,10 @@ async def checked_form(request: Request) -> tuple[Person, Any]:
 
 def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
     context.setdefault("person", getattr(request.state, "person", None))
+    if context["person"] is not None and "unread" not in context:
+        from models import notices
+
+        context["unread"] = notices.unread(store(), context["person"].account_id)
     context.setdefault("csrf", getattr(request.state, "csrf", ""))
     return templates.TemplateResponse(request, name, context, status_code=status)
 

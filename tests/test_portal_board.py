@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 from sqlmodel import Session, select
 
-from models import outbox
+from models import notices
 from models.records import AssignmentRecord, ExtensionRecord, NoticeRecord
 from models.states import Band
 from tests.conftest import Clock
@@ -81,7 +81,7 @@ def test_an_extension_is_requested_by_the_head_and_granted_by_the_coordinator(
     assert _band(head, stp) == "Đã gia hạn"
     twice = coordinator.post("/de-nghi/1", {"decision": "refuse", "note": "x"})
     assert twice.status_code == 409  # type: ignore[attr-defined]
-    outbox.collect(story.store)
+    notices.collect(story.store)
     with Session(story.store.engine) as session:
         subjects = session.exec(select(NoticeRecord.subject)).all()
     assert "Được gia hạn: 2371/UBND-TTHC, mục 1." in subjects

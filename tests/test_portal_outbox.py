@@ -21,8 +21,8 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from flows.escalation import scan_deadlines
-from models import outbox
-from models.records import NoticeRecord
+from models import notices, outbox
+from models.records import AccountRecord, NoticeRecord, OutboxCursorRecord
 from tests.conftest import ROOT, Clock
 from tests.portal_support import Browser, Story, assignment_of, rows, story_fixture  # noqa: F401
 
@@ -59,6 +59,13 @@ def smtp(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
     controller.stop()
 
 
+def _account(story: Story, username: str) -> int:
+    with Session(story.store.engine) as session:
+        found = session.exec(select(AccountRecord).where(AccountRecord.username == username)).one()
+    assert found.id is not None
+    return found.id
+
+
 def _to(inbox: Inbox, address: str) -> list[Message]:
     return [m for m in inbox.messages if m["To"] == address]
 
@@ -72,7 +79,7 @@ def _subject(message: Message) -> str:
 def test_each_event_is_one_notice_and_one_email_per_person(
     story: Story, smtp: Inbox, clock: Clock
 ) -> None:
-    added = outbox.collect(story.store)
+    added = notices.collect(story.store)
     assert added > 0
     sent, failed = outbox.deliver(story.store)
     assert failed == 0 and sent == added
@@ -83,14 +90,14 @@ def test_each_event_is_one_notice_and_one_email_per_person(
     assert all("mục" in _subject(m) for m in _to(smtp, "mai.sxd@quangngai.gov.vn"))
     assert _to(smtp, "quantri@quangngai.gov.vn") == []
     # Collecting and sending again adds and sends nothing.
-    assert outbox.collect(story.store) == 0
+    assert notices.collect(story.store) == 0
     assert outbox.deliver(story.store) == (0, 0)
     # The reminder on 16/5, the đôn đốc on 21/5 (once released): one notice each.
     clock("2024-05-16T07:30")
     scan_deadlines()
     clock("2024-05-21T07:30")
     scan_deadlines()
-    outbox.collect(story.store)
+    notices.collect(story.store)
     outbox.deliver(story.store)
     subjects = [_subject(m) for m in _to(smtp, "lan.stp@quangngai.gov.vn")]
     assert "Nhắc hạn: 2371/UBND-TTHC, mục 1." in subjects
@@ -99,17 +106,27 @@ def test_each_event_is_one_notice_and_one_email_per_person(
     clerk, coordinator = Browser(story.app), Browser(story.app)
     clerk.log_in("lan.stp")
     coordinator.log_in("binh.snv")
+    lan, other = _account(story, "lan.stp"), _account(story, "binh.snv")
     stp = assignment_of(story.store, "qng.stp")
     clerk.post(f"/viec/{stp}/bao-cao", {"text": "Xong"})
     coordinator.post(f"/viec/{stp}/tra-lai", {"reason": "Thiếu số liệu quý I"})
-    outbox.collect(story.store)
+    notices.collect(story.store)
     outbox.deliver(story.store)
     returned = [m for m in _to(smtp, "lan.stp@quangngai.gov.vn") if "trả lại" in _subject(m)]
     assert len(returned) == 1
     assert "Thiếu số liệu quý I" in returned[0].get_payload(decode=True).decode()  # type: ignore[union-attr]
-    # The same notices are in the portal.
+    # The same notices are in the portal, new until she has seen them, and only hers.
+    with Session(story.store.engine) as session:
+        hers = session.exec(select(NoticeRecord).where(NoticeRecord.account_id == lan)).all()
+    assert len(hers) == 4  # a new assignment, a reminder, a đôn đốc, a returned report
+    notices.mark_seen(story.store, account_id=other, ids=[n.id for n in hers if n.id])
+    menu = clerk.get("/hop-viec").text  # type: ignore[attr-defined]
+    assert '<span class="count" id="chua-doc">4</span>' in menu
     page = clerk.get("/thong-bao").text  # type: ignore[attr-defined]
     assert "Báo cáo bị trả lại: 2371/UBND-TTHC, mục 1." in page and "Đã gửi" in page
+    assert page.count(">Mới</span>") == 4 and 'id="chua-doc"' not in page
+    again = clerk.get("/thong-bao").text  # type: ignore[attr-defined]
+    assert ">Mới</span>" not in again and 'id="chua-doc"' not in again
     ids = [m["Message-ID"] for m in smtp.messages]
     assert len(ids) == len(set(ids))
 
@@ -117,17 +134,17 @@ def test_each_event_is_one_notice_and_one_email_per_person(
 def test_a_crash_after_sending_resends_with_the_same_message_id_and_no_second_notice(
     story: Story, smtp: Inbox
 ) -> None:
-    outbox.collect(story.store)
+    notices.collect(story.store)
     outbox.deliver(story.store)
-    notices = rows(story.store, NoticeRecord)
+    kept = rows(story.store, NoticeRecord)
     first = [(m["To"], m["Message-ID"]) for m in smtp.messages]
     # As if the process died after the server took the emails, before marking them sent,
     # and the collection ran again from the start.
     with story.store.session() as session:
         session.execute(update(NoticeRecord).values(mail_state="pending"))
-        session.execute(update(outbox.OutboxCursorRecord).values(last_id=0))
-    assert outbox.collect(story.store) == 0
-    assert rows(story.store, NoticeRecord) == notices
+        session.execute(update(OutboxCursorRecord).values(last_id=0))
+    assert notices.collect(story.store) == 0
+    assert rows(story.store, NoticeRecord) == kept
     outbox.deliver(story.store)
     again = [(m["To"], m["Message-ID"]) for m in smtp.messages[len(first) :]]
     assert sorted(again) == sorted(first)  # the same messages again, each with its own id
@@ -139,7 +156,7 @@ def test_failures_are_kept_and_shown_to_the_administrator(
     monkeypatch.setenv("CHIDAO_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("CHIDAO_SMTP_PORT", str(_free_port()))  # nobody listens there
     monkeypatch.setenv("CHIDAO_SMTP_ATTEMPTS", "2")
-    outbox.collect(story.store)
+    notices.collect(story.store)
     for _ in range(2):
         sent, failed = outbox.deliver(story.store)
         assert sent == 0 and failed > 0
@@ -180,14 +197,14 @@ def test_the_portal_on_two_processes_sends_each_email_once(
         assert len(children) >= 2  # the two serving processes
         while time.monotonic() < deadline:
             with Session(story.store.engine) as session:
-                notices = session.exec(select(NoticeRecord)).all()
-            if notices and all(n.mail_state == "sent" for n in notices):
+                stored = session.exec(select(NoticeRecord)).all()
+            if stored and all(n.mail_state == "sent" for n in stored):
                 break
             time.sleep(0.5)
         time.sleep(2)  # one more round of the sender: it must send nothing again
     finally:
         portal.terminate()
         portal.wait(timeout=30)
-    assert notices and all(n.mail_state == "sent" for n in notices)
+    assert stored and all(n.mail_state == "sent" for n in stored)
     ids = [m["Message-ID"] for m in smtp.messages]
-    assert len(ids) == len(set(ids)) == len(notices), ids
+    assert len(ids) == len(set(ids)) == len(stored), ids
