@@ -11,6 +11,13 @@ from models.importing.names import key
 from models.importing.tasks import TaskReading
 from models.letterfile import Line
 
+# What a recipient line may add after a group's name without naming anyone else: "Các sở,
+# ban, ngành, đơn vị cấp tỉnh" is the group "Các sở, ban, ngành cấp tỉnh".
+_GENERIC_TAIL = re.compile(
+    r"(?:[\s,;]|và|các|đơn vị|cơ quan|địa phương|liên quan|trực thuộc|thuộc|cấp|tỉnh|huyện|xã"
+    r"|thị xã|thành phố|trên địa bàn)*"
+)
+
 
 class AddressReading(TaskReading):
     """The part of the reader that reads the addressees, the copies and the signature."""
@@ -43,7 +50,8 @@ class AddressReading(TaskReading):
             )
             for part in parts:
                 found = self.names.listed(part)
-                if found.codes and found.end >= len(self.names.spread(key(part))) - 1:
+                tail = self.names.spread(key(part))[found.end :]
+                if found.codes and (len(tail) <= 1 or _GENERIC_TAIL.fullmatch(tail)):
                     self.recipient_codes += found.codes
                     named = "; ".join(self.org.label(c) for c in found.codes)
                     same = key(named) == key(part)
