@@ -113,7 +113,7 @@ class TaskReading:
         first = re.split(r"(?<=[.:])\s", text, maxsplit=1)[0]
         given = _GIVE.search(first)
         if given and given.start() < 80:
-            found = self.names.listed(first[given.end() :])
+            found = self.names.listed(text[given.end() :])  # "… chỉ đạo UBND các phường: A, B"
             if found.codes:
                 return found.codes
             self.pending_note = "đơn vị được giao không có trong cây tổ chức"
