@@ -1,0 +1,160 @@
+"""How the reader takes phrasings clerks use every day, each in a short letter of the genre
+written for this test (Quảng Ngãi's tree): to whom a report goes, whom an opening asks, a
+list of units without a colon, a group named with extra generic words, a signer's block beside
+the copies, a subject column beside the date, and a decision cited without "về"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from models.importing import import_letter
+from models.letterfile import read_letter
+from models.org import OrgTree
+from tests.conftest import EXAMPLES
+
+ORG = OrgTree.load(EXAMPLES / "org" / "quang-ngai.yaml")
+
+HEAD = """ỦY BAN NHÂN DÂN
+TỈNH QUẢNG NGÃI
+Số: 1420/UBND-NC
+V/v rà soát hồ sơ thủ tục hành chính trễ hạn
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Quảng Ngãi, ngày 10 tháng 6 năm 2024
+
+Kính gửi:
+- Các sở, ban, ngành, đơn vị cấp tỉnh;
+- UBND các huyện, thị xã, thành phố.
+
+"""
+
+SIGNED = """
+Nơi nhận:
+- Như trên;
+- CT, các PCT UBND tỉnh;
+- Lưu: VT, NC.
+
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+
+Trần Phước Hiền
+"""
+
+
+def _read(tmp_path: Path, body: str, head: str = HEAD, signed: str = SIGNED) -> dict[str, Any]:
+    letter = tmp_path / "cong-van.txt"
+    letter.write_text(head + body + signed, encoding="utf-8")
+    imported = import_letter(read_letter(letter), ORG, "org.yaml", letter.name)
+    return {"spec": imported.spec, "tasks": {t["label"]: t for t in imported.facts["tasks"]}}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "office"),
+    [
+        ("gửi danh sách về Sở Nội vụ trước ngày 20/6/2024.", "qng.snv"),
+        ("gửi Báo cáo tự đánh giá kèm tài liệu kiểm chứng về Sở Tư pháp trước ngày 20/6/2024.",
+         "qng.stp"),
+        ("báo cáo kết quả thực hiện về UBND tỉnh (qua Sở Nội vụ) trước ngày 20/6/2024.",
+         "qng.snv"),
+        ("định kỳ hằng tháng báo cáo tiến độ về UBND tỉnh (qua Sở Tài chính).", "qng.stc"),
+        ("báo cáo định kỳ (kèm số liệu, phân tích nguyên nhân), gửi về UBND tỉnh (qua Sở Nội vụ) "
+         "trước ngày 20/6/2024.", "qng.snv"),
+    ],
+    ids=["list-sent-to", "report-sent-to", "through-office", "monthly-through", "aside-first"],
+)  # fmt: skip
+def test_a_report_goes_to_the_office_the_sentence_reaches(
+    tmp_path: Path, sentence: str, office: str
+) -> None:
+    read = _read(tmp_path, f"1. Giao Sở Xây dựng rà soát hồ sơ trễ hạn; {sentence}\n")
+    assert read["tasks"]["1."]["lead"] == ["qng.sxd"]
+    assert read["tasks"]["1."]["report_to"] == office
+
+
+def test_the_units_an_opening_asks_carry_the_items_that_name_no_one(tmp_path: Path) -> None:
+    body = (
+        "Để có cơ sở tổng hợp, UBND tỉnh đề nghị Thủ trưởng các sở, ban, ngành tỉnh; Chủ tịch "
+        "UBND các huyện, thị xã, thành phố thực hiện một số nội dung sau:\n"
+        "1. Rà soát hồ sơ trễ hạn, hoàn thành trước ngày 25/6/2024.\n"
+        "2. Đối với UBND các huyện, thị xã, thành phố: chỉ đạo bộ phận một cửa niêm yết thủ tục.\n"
+        "3. Giao Sở Nội vụ tổng hợp, báo cáo UBND tỉnh trước ngày 30/6/2024.\n"
+    )
+    tasks = _read(tmp_path, body)["tasks"]
+    assert tasks["1."]["lead"] == ["qng.so-nganh", "qng.huyen"]
+    assert tasks["2."]["lead"] == ["qng.huyen"]
+    assert tasks["3."]["lead"] == ["qng.snv"]
+
+
+def test_districts_listed_without_a_colon_are_each_a_lead(tmp_path: Path) -> None:
+    body = "1. UBND các huyện Bình Sơn, Sơn Tịnh, Tư Nghĩa rà soát hồ sơ trễ hạn.\n"
+    tasks = _read(tmp_path, body)["tasks"]
+    assert tasks["1."]["lead"] == ["qng.binh-son", "qng.son-tinh", "qng.tu-nghia"]
+
+
+def test_the_wards_a_proposal_asks_the_province_to_direct_are_the_leads(tmp_path: Path) -> None:
+    body = "1. Đề nghị UBND tỉnh chỉ đạo UBND các huyện: Bình Sơn, Sơn Tịnh phối hợp bàn giao.\n"
+    tasks = _read(tmp_path, body)["tasks"]
+    assert tasks["1."]["lead"] == ["qng.binh-son", "qng.son-tinh"]
+
+
+def test_a_group_named_with_generic_words_added_is_still_the_group(tmp_path: Path) -> None:
+    spec = _read(tmp_path, "1. Giao Sở Nội vụ tổng hợp.\n")["spec"]
+    assert spec["recipients"][0] == {
+        "label": "Các sở, ban, ngành, đơn vị cấp tỉnh",
+        "units": ["qng.so-nganh"],
+    }
+
+
+def test_a_signature_laid_beside_the_copies_is_split_from_them(tmp_path: Path) -> None:
+    """Text copied out of a PDF: the signer's lines run on the same lines as the copies."""
+    signed = """
+Nơi nhận: TL. CHỦ TỊCH
+- Các Sở: Tài chính, Kế hoạch và Đầu tư, KT. CHÁNH VĂN PHÒNG
+Tư pháp, Xây dựng; PHÓ CHÁNH VĂN PHÒNG
+- Công an tỉnh;
+- Lưu: VT, NC. Nguyễn Văn Hòa
+"""
+    spec = _read(tmp_path, "1. Giao Sở Nội vụ tổng hợp.\n", signed=signed)["spec"]
+    assert spec["distribution"] == [
+        "Các Sở: Tài chính, Kế hoạch và Đầu tư, Tư pháp, Xây dựng",
+        "Công an tỉnh",
+    ]
+    assert spec["archive"] == ["VT", "NC"]
+    signer = spec["signer"]
+    assert (signer["body_authority"], signer["body"]) == ("TL", "Chủ tịch")
+    assert (signer["authority"], signer["on_behalf_of"]) == ("KT", "Chánh văn phòng")
+    assert (signer["position"], signer["name"]) == ("Phó chánh văn phòng", "Nguyễn Văn Hòa")
+
+
+def test_a_subject_column_beside_the_date_is_read_whole(tmp_path: Path) -> None:
+    head = HEAD.replace(
+        "V/v rà soát hồ sơ thủ tục hành chính trễ hạn\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "Độc lập - Tự do - Hạnh phúc\nQuảng Ngãi, ngày 10 tháng 6 năm 2024\n",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        "V/v triển khai thực hiện Công văn          Quảng Ngãi, ngày 10 tháng 6 năm 2024\n"
+        "số 2095/BNV-CCHC ngày 26/4/2024\ncủa Bộ Nội vụ\n",
+    )
+    spec = _read(tmp_path, "1. Giao Sở Nội vụ tổng hợp.\n", head=head)["spec"]
+    assert spec["subject"] == (
+        "triển khai thực hiện Công văn số 2095/BNV-CCHC ngày 26/4/2024 của Bộ Nội vụ"
+    )
+    assert spec["issued_on"] == "2024-06-10"
+
+
+def test_a_decision_cited_without_about_ends_its_issuer_where_its_subject_begins(
+    tmp_path: Path,
+) -> None:
+    body = (
+        "Căn cứ Quyết định số 4918/QĐ-UBND ngày 25 tháng 12 năm 2023 của Chủ tịch UBND tỉnh "
+        "ban hành Kế hoạch cải cách hành chính năm 2024; UBND tỉnh yêu cầu:\n"
+        "1. Giao Sở Nội vụ tổng hợp.\n"
+    )
+    cited = _read(tmp_path, body)["spec"]["basis"][0]
+    assert (cited["number"], cited["date"], cited["issuer"]) == (
+        "4918/QĐ-UBND",
+        "2023-12-25",
+        "Chủ tịch UBND tỉnh",
+    )
+    assert cited["subject"] == "ban hành Kế hoạch cải cách hành chính năm 2024"
