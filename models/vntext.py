@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 
 def _day_month(day: int, month: int) -> tuple[str, str]:
@@ -40,3 +41,10 @@ def roman(number: int) -> str:
             out += letters
             number -= value
     return out
+
+
+def in_vietnamese_order(text: str) -> tuple[str, str]:
+    """A sort key that orders names as a Vietnamese reader expects: by letters without tone
+    marks first (Ba Tơ before Bình Sơn), đ after d, then by the marks."""
+    letters = unicodedata.normalize("NFD", text.casefold().replace("đ", "d\uffff"))
+    return "".join(c for c in letters if not unicodedata.combining(c)), text

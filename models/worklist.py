@@ -32,6 +32,7 @@ from models.records import (
     UnitRecord,
 )
 from models.states import Band, RequestState, Role
+from models.vntext import in_vietnamese_order
 
 
 @dataclass(frozen=True)
@@ -233,7 +234,9 @@ def board(
             group[0].subject,
             Tally.of(r.band for r in group),
         )
-    for code, group in sorted(by_unit.items()):
+    for code, group in sorted(
+        by_unit.items(), key=lambda e: in_vietnamese_order(e[1][0].unit_name)
+    ):
         result.per_unit[code] = (group[0].unit_name, Tally.of(r.band for r in group))
     for pair, group in sorted(by_item.items()):
         result.per_item[pair] = (group[0].reference, Tally.of(r.band for r in group))
