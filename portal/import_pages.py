@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +17,9 @@ from starlette.datastructures import FormData, UploadFile
 
 from models import clock
 from models.access import Forbidden, Right
-from models.cascade import issuable
+from models.cascade import issuable, root_key
 from models.directive import Directive
-from models.errors import InputError
+from models.errors import InputError, Problem
 from models.files import write_atomic
 from models.importing import (
     Unread,
@@ -29,14 +30,15 @@ from models.importing import (
     received_entry,
     spec_form,
     spec_yaml,
-    task_lines,
 )
+from models.importing.corrections import on_the_form
 from models.importing.form import WHERE, UnitNames
 from models.letterfile import SUFFIXES, read_letter
 from models.org import OrgTree
 from models.received import enter
 from models.settings import settings
-from models.store import home
+from models.store import home, spec_sha256
+from models.vntext import short_date
 from portal import runs, web
 from portal.web import go, page
 
@@ -56,25 +58,34 @@ def _form_page(
     org: OrgTree,
     spec: dict[str, Any],
     *,
-    notes: list[Unread] | None = None,
-    file: str = "",
+    notes: list[Unread],
+    file: str,
     typed: dict[str, str] | None = None,
-    problems: list[str] | None = None,
-    tasks: list[str] | None = None,
+    problems: list[Problem] | None = None,
 ) -> Response:
+    """The check form; the reader's doubts travel with it, so a refused submit still shows
+    them, and each refused field carries its message beside it."""
+    errors: dict[str, list[str]] = {}
+    for problem in problems or []:
+        errors.setdefault(problem.field, []).append(f"{_shown(problem.value)}: {problem.message}")
     return page(
         request,
         "phat_hanh_moi.html",
         status=400 if problems else 200,
         suffixes=SUFFIXES,
-        parts=spec_form(spec, org, notes or [], file),
+        parts=spec_form(spec, org, notes, file),
         spec=json.dumps(spec, ensure_ascii=False),
+        doubts=json.dumps([asdict(n) for n in notes], ensure_ascii=False),
         file=file,
         typed=typed or {},
-        problems=problems or [],
-        tasks=tasks or [],
+        problems=[f"{p.field} — {_shown(p.value)}: {p.message}" for p in problems or []],
+        errors=errors,
         unit_names=sorted(UnitNames(org).shown.values()),
     )
+
+
+def _shown(value: object) -> str:
+    return "(để trống)" if value in ("", None) else f"«{value}»"
 
 
 @router.get("/phat-hanh-moi", response_class=HTMLResponse)
@@ -92,35 +103,52 @@ async def read_received(request: Request) -> Response:
         upload = form.get("letter")
         if not isinstance(upload, UploadFile) or not upload.filename:
             raise InputError.one("(biểu mẫu)", "văn bản đến", None, "hãy chọn tệp văn bản đến")
-        suffix = Path(upload.filename).suffix.lower()
-        if suffix not in SUFFIXES:
-            message = f"chỉ nhận {', '.join(SUFFIXES)}"
+        name = Path(upload.filename).name
+        suffix = Path(name).suffix.lower()
+        if suffix not in SUFFIXES or name != upload.filename:
+            message = f"chỉ nhận tệp {', '.join(SUFFIXES)}, tên không kèm thư mục"
             raise InputError.one("(biểu mẫu)", "văn bản đến", upload.filename, message)
         org, org_path = _org()
+        data = await upload.read()
         with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / f"van-ban-den{suffix}"
-            data = await upload.read()
+            path = Path(folder) / name
             path.write_bytes(data)
-            lines = read_letter(path)
-        imported = import_letter(lines, org, str(org_path), upload.filename)
+            try:
+                lines = read_letter(path)
+            except InputError as error:  # named as the person knows it, not by a temporary path
+                raise InputError(replace(p, file=name) for p in error.problems) from None
+        imported = import_letter(lines, org, str(org_path), name)
     finally:
         await form.close()
     today = clock.today()
     imported.spec["received_on"] = today.isoformat()
     notes = list(imported.unread)
     try:
-        letter_spec(imported.spec, org, Path(upload.filename))
+        directive = Directive(letter_spec(imported.spec, org, Path(name)), org, name)
     except InputError as error:
-        notes += [Unread(0, "", p.message, p.field) for p in error.problems]
+        notes += [
+            Unread(0, "", f"{p.field}: {p.message}", _spec_field(p.field))
+            for p in on_the_form(error, imported.spec, org).problems
+        ]
+    else:
+        if (issued := web.store().find(root_key(directive))) is not None:
+            when = short_date(issued.created_at.date())
+            what = f"văn bản này đã được phát hành trên chidao ngày {when}; xem Bảng theo dõi"
+            notes.insert(0, Unread(0, "", what, "number"))
     with web.store().session() as session:
-        entry = received_entry(imported, org, upload.filename, data)
+        entry = received_entry(imported, org, name, data)
         enter(session, receiver=person.unit_code, received_on=today, letter=entry)
-    tasks = task_lines(imported, org, web.store().calendar)
-    return _form_page(request, org, imported.spec, notes=notes, file=upload.filename, tasks=tasks)
+    return _form_page(request, org, imported.spec, notes=notes, file=name)
+
+
+def _spec_field(label: str) -> str:
+    """The part of the form a label belongs to ("Mục 2. — Thời hạn" is about items)."""
+    return "items" if label.startswith("Mục ") else "basis" if label.startswith("Căn cứ") else ""
 
 
 def _typed(form: FormData) -> dict[str, str]:
-    return {k: v for k, v in form.multi_items() if isinstance(v, str) and k not in ("csrf", "spec")}
+    hidden = ("csrf", "spec", "doubts", "file")
+    return {k: v for k, v in form.multi_items() if isinstance(v, str) and k not in hidden}
 
 
 @router.post("/phat-hanh-moi/phat-hanh", response_class=HTMLResponse)
@@ -131,32 +159,33 @@ async def issue(request: Request) -> Response:
     org, org_path = _org()
     try:
         read: dict[str, Any] = json.loads(str(form.get("spec", "")))
-    except json.JSONDecodeError:
+        notes = [Unread(**n) for n in json.loads(str(form.get("doubts", "[]")))]
+    except (json.JSONDecodeError, TypeError):
         message = "biểu mẫu không còn nội dung văn bản đã đọc; hãy tải văn bản lên lại"
         raise InputError.one("(biểu mẫu)", "spec", None, message) from None
+    file = str(form.get("file", ""))
     typed = _typed(form)
-    checked = form.get("checked") == "1"
+    again = {"notes": notes, "file": file, "typed": typed}
     try:
-        spec = corrected(read, org, typed, checked=checked)
-        if not checked:
-            message = "văn bản đọc tự động phải được người kiểm tra trước khi phát hành"
-            raise InputError.one(WHERE, "Tôi đã kiểm tra", "chưa đánh dấu", message)
+        spec = corrected(read, org, typed, checked=form.get("checked") == "1")
     except InputError as error:
-        problems = [str(p) for p in error.problems]
-        return _form_page(request, org, read, typed=typed, problems=problems)
+        return _form_page(request, org, read, problems=error.problems, **again)  # type: ignore[arg-type]
     spec["org"] = str(org_path)
-    text = spec_yaml(spec, f"Kiểm tra trên cổng chidao: {person.full_name}", [], "")
-    if checked:
-        text = checked_text(text)
+    text = checked_text(spec_yaml(spec, f"Kiểm tra trên cổng chidao: {person.full_name}", [], ""))
     folder = home() / "nhap-van-ban"
     path = folder / f"{hashlib.sha256(text.encode()).hexdigest()[:16]}.yaml"
     write_atomic(path, text.encode())
     try:
         directive = issuable(Directive.load(path), clock.today())
+        issued = web.store().find(root_key(directive))
+        if issued is not None and issued.spec_sha256 != spec_sha256(directive):
+            when = short_date(issued.created_at.date())
+            message = f"đã được phát hành trên chidao ngày {when} với nội dung khác"
+            raise InputError.one(WHERE, "Số văn bản", directive.reference, message)
     except InputError as error:
         path.unlink(missing_ok=True)
-        problems = [str(p) for p in error.problems]
-        return _form_page(request, org, read, typed=typed, problems=problems)
+        problems = on_the_form(error, spec, org).problems
+        return _form_page(request, org, read, problems=problems, **again)  # type: ignore[arg-type]
     if (
         directive.issuer.coordinator not in (person.unit_code, None)
         and directive.issuer.code != person.unit_code

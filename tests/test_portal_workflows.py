@@ -75,8 +75,9 @@ def test_issuing_a_received_letter_checked_and_corrected_on_a_form(
     refused = coordinator.post("/phat-hanh-moi/phat-hanh", wrong)
     assert refused.status_code == 400  # type: ignore[attr-defined]
     said = html.unescape(refused.text)  # type: ignore[attr-defined]
-    assert "«Số văn bản», giá trị «hai nghìn»: phải là số nguyên dương" in said
-    assert "«Mục 3. — Đơn vị chủ trì», giá trị «Sở Nội vụu»: không có trong cây tổ chức" in said
+    assert "Số văn bản — «hai nghìn»: phải là số nguyên dương" in said
+    assert "Mục 3. — Đơn vị chủ trì — «Sở Nội vụu»: không có trong cây tổ chức" in said
+    assert '<p class="field-error">«Sở Nội vụu»: không có trong cây tổ chức' in said  # beside it
     assert form_fields(refused.text, "kiem-tra")["number"] == "hai nghìn"  # type: ignore[attr-defined]
 
     # Corrected but not ticked as checked: still refused, nothing issued.
@@ -89,7 +90,7 @@ def test_issuing_a_received_letter_checked_and_corrected_on_a_form(
     }
     unticked = coordinator.post("/phat-hanh-moi/phat-hanh", fixed)
     assert unticked.status_code == 400  # type: ignore[attr-defined]
-    assert "«Tôi đã kiểm tra», giá trị «chưa đánh dấu»" in html.unescape(unticked.text)  # type: ignore[attr-defined]
+    assert "Tôi đã kiểm tra — «chưa đánh dấu»" in html.unescape(unticked.text)  # type: ignore[attr-defined]
     assert rows(story.store, DirectiveRecord) == before  # nothing issued
 
     answer = coordinator.post("/phat-hanh-moi/phat-hanh", {**fixed, "checked": "1"})
@@ -109,6 +110,7 @@ def test_issuing_a_received_letter_checked_and_corrected_on_a_form(
             )
         ).all()
     assert issued.subject.startswith("(đã kiểm tra)")
+    issued_count = rows(story.store, DirectiveRecord)
     assert (
         item.due_on == dt.date(2024, 5, 24)
         and item.deadline == "chậm nhất đến ngày 24 tháng 5 năm 2024"
@@ -116,6 +118,19 @@ def test_issuing_a_received_letter_checked_and_corrected_on_a_form(
     assert sorted(set(helpers)) == ["qng.stp", "qng.vpub"]
     page = coordinator.get(f"/luot-chay/{run.id}").text  # type: ignore[attr-defined]
     assert "Hoàn thành" in page
+
+    # The same letter received again: the form says it is already issued, and keeps saying so
+    # after a refused submit; issuing it with other content is refused by the letter's number.
+    page = coordinator.post("/phat-hanh-moi/doc", files=files).text  # type: ignore[attr-defined]
+    already = "văn bản này đã được phát hành trên chidao ngày"
+    assert already in page
+    again = coordinator.post(
+        "/phat-hanh-moi/phat-hanh", {**form_fields(page, "kiem-tra"), "checked": "1"}
+    )
+    said = html.unescape(again.text)  # type: ignore[attr-defined]
+    assert again.status_code == 400 and already in said  # type: ignore[attr-defined]
+    assert "Số văn bản — «2268/UBND-TTHC»: đã được phát hành trên chidao ngày" in said
+    assert rows(story.store, DirectiveRecord) == issued_count
 
 
 def test_a_district_coordinator_releases_its_draft_which_takes_a_number(story: Story) -> None:

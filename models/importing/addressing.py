@@ -60,7 +60,9 @@ class AddressReading(TaskReading):
                     )
                 else:
                     self.note(
-                        entry, "nơi nhận không khớp đơn vị nào trong cây tổ chức; giữ nguyên dòng"
+                        entry,
+                        "nơi nhận không khớp đơn vị nào trong cây tổ chức; giữ nguyên dòng",
+                        "recipients",
                     )
                     lines.append({"label": part})
         self.spec["recipients"] = lines

@@ -50,6 +50,7 @@ class Entry(StrEnum):
     UNIT = "unit"  # one unit name, may be blank
     RECIPIENTS = "recipients"  # Kính gửi lines
     CHOICE = "choice"
+    REQUIRED_CHOICE = "required_choice"  # a choice that may not stay blank
     DEADLINE = "deadline"  # a form (choice) and its day, month, quarter or days (detail)
 
 
@@ -87,6 +88,10 @@ _DEADLINE_FORMS: tuple[tuple[str, str], ...] = (
     ("from_receipt", "Số ngày làm việc kể từ ngày nhận được"),
     ("recurring", _title(Deadline, "recurring")),
 )
+# A spec's text holds {deadline} and {period} where the document prints them; the form shows
+# them in words and reads them back.
+PLACEHOLDERS = {"{deadline}": "{thời hạn}", "{period}": "{kỳ báo cáo}"}
+_TEXT_HINT = "«{thời hạn}» là chỗ văn bản in thời hạn ghi ở dưới; «{kỳ báo cáo}» là kỳ báo cáo"
 _DEADLINE_HINT = "ngày dd/mm/yyyy; tháng mm/yyyy; quý II/2024; số ngày làm việc: 05"
 _UNITS_HINT = "mỗi dòng một đơn vị hoặc nhóm, viết như trong cây tổ chức"
 _RECIPIENTS_HINT = (
@@ -113,13 +118,23 @@ class UnitNames:
         self.codes = {key(n): c for c, n in self.shown.items() if named[key(n)] == 1}
         self.codes.update({key(c): c for c in self.shown})
 
+    def units(self) -> tuple[tuple[str, str], ...]:
+        """Every unit as the form names it, in the tree's order."""
+        return tuple((u.code, self.shown[u.code]) for u in self.org.units.values())
+
     def show(self, refs: list[str]) -> str:
         return "\n".join(self.shown.get(r, r) for r in refs)
 
     def read(self, text: str, label: str) -> str:
         code = self.codes.get(key(text))
         if code is None:
-            message = "không có trong cây tổ chức (viết đúng tên như trong cây, hoặc mã đơn vị)"
+            shared = [c for c, n in self.shown.items() if key(n).split(" — ")[0] == key(text)]
+            message = (
+                f"có {len(shared)} đơn vị cùng tên; ghi kèm cơ quan của nó, ví dụ "
+                f"«{self.shown[shared[0]]}»"
+                if len(shared) > 1
+                else "không có trong cây tổ chức (viết đúng tên như trong cây, hoặc mã đơn vị)"
+            )
             raise InputError.one(WHERE, label, text, message)
         return code
 
@@ -137,7 +152,7 @@ def spec_form(
         if (shown := note.describe(file)) not in said:
             said.append(shown)
     parts = [
-        FormPart("Thông tin văn bản", _header(spec, org), tuple(doubts.pop("header", []))),
+        FormPart("Thông tin văn bản", _header(spec, names), tuple(doubts.pop("header", []))),
         FormPart(
             "Nơi nhận văn bản (Kính gửi)",
             (_recipients(spec, names),),
@@ -178,13 +193,15 @@ def _field(
     return FormField(path, head + title, entry, shown, group=group, title=title, **more)
 
 
-def _header(spec: Mapping[str, Any], org: OrgTree) -> tuple[FormField, ...]:
+def _header(spec: Mapping[str, Any], names: UnitNames) -> tuple[FormField, ...]:
     kinds = tuple((k.value, k.label) for k in DocumentKind)
-    issuers = tuple((u.code, u.name) for u in org.units.values())
+    # Blank, and refused, when the letter's issuer is not in the tree: never a silent default.
+    issuers = (("", "— chọn cơ quan ban hành —"), *names.units())
+    issuer = str(spec.get("issuer")) if spec.get("issuer") in names.org.units else ""
     d = DirectiveSpec
     return (
         _field("kind", d, Entry.CHOICE, spec.get("kind"), choices=kinds),
-        _field("issuer", d, Entry.CHOICE, spec.get("issuer"), choices=issuers),
+        FormField("issuer", "Cơ quan ban hành", Entry.REQUIRED_CHOICE, issuer, issuers),
         _field("number", d, Entry.NUMBER, spec.get("number"), hint="để trống khi là dự thảo"),
         _field("drafting_unit", d, Entry.OPTIONAL, spec.get("drafting_unit")),
         _field("issued_on", d, Entry.DATE, _day(spec.get("issued_on"))),
@@ -233,7 +250,14 @@ def _items(
         form, detail = _deadline_shown(item.get("deadline") or {})
         report_to = names.show([item["report_to"]]) if item.get("report_to") else ""
         fields += [
-            _field(f"{here}.text", Item, Entry.PROSE, item.get("text"), head),
+            _field(
+                f"{here}.text",
+                Item,
+                Entry.PROSE,
+                shown_text(item.get("text")),
+                head,
+                hint=_TEXT_HINT,
+            ),
             _field(
                 f"{here}.lead",
                 Item,
@@ -276,6 +300,13 @@ def _items(
     return tuple(fields)
 
 
+def shown_text(text: object) -> str:
+    shown = "" if text is None else str(text)
+    for placeholder, words in PLACEHOLDERS.items():
+        shown = shown.replace(placeholder, words)
+    return shown
+
+
 def _deadline_shown(deadline: Mapping[str, Any]) -> tuple[str, str]:
     if deadline.get("recurring"):
         return "recurring", ""
@@ -298,14 +329,17 @@ def _signature(spec: Mapping[str, Any]) -> tuple[FormField, ...]:
     signer = spec.get("signer") or {}
     principal = ("", "Không (người đứng đầu ký)")
     authorities = (principal, *((a.value, f"{a.value}.") for a in Authority))
-    bodies = tuple((a.value, f"{a.value}.") for a in (Authority.TM, Authority.TL))
+    bodies = (
+        ("", "Không có dòng này"),
+        *((a.value, f"{a.value}.") for a in (Authority.TM, Authority.TL)),
+    )
     at = "signer."
     return (
         _field(
             at + "body_authority",
             Signer,
             Entry.CHOICE,
-            signer.get("body_authority", "TM"),
+            signer.get("body_authority", "TM") if signer.get("body") else "",
             choices=bodies,
         ),
         _field(
