@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import signal
 import sys
 
 from models import accounts
@@ -77,5 +78,8 @@ def web(args: argparse.Namespace) -> int:
     config = settings()
     print(f"Cổng chidao: http://{config.web_host}:{config.web_port}  (Ctrl-C để dừng)")
     sys.stdout.flush()
+    # uvicorn raises SIGTERM again once it has stopped; leaving through Python instead lets
+    # the embedded Prefect server that the portal's flows started stop with it (atexit).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     main()
     return 0

@@ -78,10 +78,12 @@ class Settings(BaseSettings):
         return self.home.resolve() / "documents"
 
     def readable(self) -> list[Path]:
-        """The folders a form's file paths must lie in."""
+        """The folders a form's file paths must lie in, and the office's own tree (CHIDAO_ORG),
+        which the specs the portal writes name wherever the operator keeps it."""
+        tree = [self.org.resolve()] if self.org else []
         if self.files:
-            return [Path(p).resolve() for p in self.files.split(os.pathsep) if p]
-        return [self.home.resolve(), EXAMPLES]
+            return [*(Path(p).resolve() for p in self.files.split(os.pathsep) if p), *tree]
+        return [self.home.resolve(), EXAMPLES, *tree]
 
     def database(self) -> str:
         return self.database_url or f"sqlite:///{self.home.resolve() / 'chidao.db'}"

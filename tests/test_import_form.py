@@ -6,10 +6,12 @@ units share — each refusal named by the field's label on the form."""
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from models.confine import confined
 from models.directive import Directive
 from models.errors import InputError, Problem
 from models.importing import corrected, import_letter, spec_form
@@ -145,3 +147,20 @@ def test_what_the_made_spec_breaks_is_said_in_the_form_s_words(letter: dict[str,
         ("Ngày ban hành", "20/5/2024"),
     ]
     assert all("/srv" not in str(p) for p in said)
+
+
+def test_the_office_s_own_tree_is_readable_wherever_the_operator_keeps_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The specs the portal writes name CHIDAO_ORG; the issue flow reads only the office's
+    folders (CHIDAO_FILES), and the tree the office configured is one of them."""
+    tree = tmp_path / "cau-hinh" / "cay-to-chuc.yaml"
+    tree.parent.mkdir()
+    tree.write_bytes((EXAMPLES / "org" / "quang-ngai.yaml").read_bytes())
+    other = tmp_path / "cau-hinh" / "khac.yaml"
+    other.write_bytes(tree.read_bytes())
+    monkeypatch.setenv("CHIDAO_FILES", str(tmp_path / "ho-so"))
+    monkeypatch.setenv("CHIDAO_ORG", str(tree))
+    assert confined(str(tree), "org") == tree.resolve()
+    with pytest.raises(InputError, match="ngoài các thư mục được phép đọc"):
+        confined(str(other), "org")

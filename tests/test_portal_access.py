@@ -5,9 +5,18 @@ Vietnamese sentence and writes nothing (rows and files counted before and after)
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -25,6 +34,7 @@ from models.records import (
     WebSessionRecord,
 )
 from models.store import home
+from tests.conftest import EXAMPLES
 from tests.portal_support import (  # noqa: F401
     PASSWORD,
     PEOPLE,
@@ -326,3 +336,75 @@ def test_user_add_and_import_on_the_command_line(
     )
     assert main(["user", "import", str(table)]) == 0
     assert rows(story.store, AccountRecord) == before + 1
+
+
+def test_chidao_web_runs_a_workflow_on_the_embedded_default_and_stops_whole(
+    tmp_path: Path,
+) -> None:
+    """`chidao web` as an office tries it first: a coordinator logs in, starts the escalation
+    pass (a flow run on the embedded Prefect server the portal starts for it), and a SIGTERM
+    stops the portal and that server with it, leaving no process behind."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "CHIDAO_"))}
+    env |= {
+        "CHIDAO_HOME": str(tmp_path / "home"),
+        "PREFECT_HOME": str(tmp_path / "prefect"),
+        "CHIDAO_SIMULATED_NOW": "2024-05-21T07:30:00+07:00",
+    }
+    chidao = str(Path(sys.executable).with_name("chidao"))
+    org = str(EXAMPLES / "org" / "quang-ngai.yaml")
+    added = subprocess.run(
+        [chidao, "user", "add", "binh.snv", "--name", "Phạm Văn Bình", "--unit", "qng.snv",
+         "--role", "coordinator", "--org", org, "--password-stdin"],
+        input=f"{PASSWORD}\n", capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    port = _free_port()
+    log = (tmp_path / "web.log").open("w")
+    web = subprocess.Popen(
+        [chidao, "web", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{base}/dang-nhap").status_code == 200:
+                    break
+            time.sleep(0.3)
+        with httpx.Client(base_url=base, follow_redirects=True, timeout=60) as person:
+            token = _token(person.get("/dang-nhap").text)
+            board = person.post(
+                "/dang-nhap", data={"username": "binh.snv", "password": PASSWORD, "csrf": token}
+            )
+            assert "Bảng theo dõi" in board.text
+            run = person.post("/quet-han", data={"csrf": _token(board.text)})
+            assert "/luot-chay/" in str(run.url)
+            while "Đang chạy" in run.text and time.monotonic() < deadline + 120:
+                time.sleep(1)
+                run = person.get(str(run.url))
+            assert "Hoàn thành" in run.text, run.text[-1500:]
+        helpers = subprocess.run(
+            ["pgrep", "-P", str(web.pid)], capture_output=True, text=True, check=False
+        ).stdout.split()
+        assert helpers, "the embedded Prefect server runs beside the portal"
+        web.send_signal(signal.SIGTERM)
+        assert web.wait(timeout=60) == 0
+    finally:
+        if web.poll() is None:
+            web.kill()
+        log.close()
+    time.sleep(2)
+    left = [pid for pid in helpers if Path(f"/proc/{pid}").exists()]
+    assert not left, f"left running after the portal stopped: {left}"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _token(page: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]*)"', page)
+    assert found, page[:500]
+    return found.group(1)
