@@ -186,6 +186,9 @@ def history(session: Session, assignment: AssignmentRecord) -> History:
     )
 
 
+UNITS_LISTED = 1000  # units offered in the board's filter list
+
+
 @dataclass
 class Board:
     """The coordinator's board: every assignment of the directives it follows up (filtered),
@@ -198,6 +201,7 @@ class Board:
     per_item: dict[tuple[int, str], tuple[str, Tally]] = field(default_factory=dict)
     late_units: list[tuple[str, str, int]] = field(default_factory=list)
     directives: list[tuple[int, str, str]] = field(default_factory=list)
+    units: list[tuple[str, str]] = field(default_factory=list)  # to filter by, in name order
 
 
 def board(
@@ -260,6 +264,18 @@ def board(
             .order_by(col(DirectiveRecord.id))
         )
     ]
+    assigned = (
+        select(col(UnitRecord.code), col(UnitRecord.name))
+        .where(
+            col(UnitRecord.code).in_(
+                select(col(AssignmentRecord.unit_code)).where(scope).distinct()
+            )
+        )
+        .limit(UNITS_LISTED + 1)
+    )
+    listed = [(code, name) for code, name in session.execute(assigned)]
+    if len(listed) <= UNITS_LISTED:  # beyond that, the filter takes a typed code
+        result.units = sorted(listed, key=lambda unit: in_vietnamese_order(unit[1]))
     return result
 
 

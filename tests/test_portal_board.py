@@ -6,6 +6,7 @@ and the notices each of them leaves for the unit."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from sqlmodel import Session, select
@@ -13,6 +14,7 @@ from sqlmodel import Session, select
 from models import notices
 from models.records import AssignmentRecord, ExtensionRecord, NoticeRecord
 from models.states import Band
+from models.vntext import in_vietnamese_order
 from tests.conftest import Clock
 from tests.portal_support import Browser, Story, assignment_of, story_fixture  # noqa: F401
 
@@ -95,8 +97,15 @@ def test_the_board_counts_rates_per_unit_and_item_and_filters(story: Story, cloc
     board = coordinator.get("/bang-theo-doi").text  # type: ignore[attr-defined]
     assert "Tổng 34 việc:" in board
     assert "Đã báo cáo đúng hạn: 1 (3%)" in board and "Chưa đến hạn: 33 (97%)" in board
+    # The unit filter lists the units on the board by name, in Vietnamese order.
+    offered = re.findall(r'<option value="(qng[^"]*)" >([^<]*)</option>', board)
+    assert ("qng.stp", "Sở Tư pháp") in offered
+    assert len(offered) == 33  # 34 assignments: Sở Nội vụ has item 3. too
+    names = [name for _, name in offered]
+    assert names == sorted(names, key=in_vietnamese_order) and names[0] == "Ban Dân tộc"
     one_unit = coordinator.get("/bang-theo-doi?don_vi=qng.stp").text  # type: ignore[attr-defined]
     assert "Tổng 1 việc:" in one_unit
+    assert '<option value="qng.stp" selected>Sở Tư pháp</option>' in one_unit
     by_band = coordinator.get("/bang-theo-doi?band=on_time").text  # type: ignore[attr-defined]
     assert "Tổng 1 việc:" in by_band and f'data-id="{stp}"' in by_band
     by_item = coordinator.get("/bang-theo-doi?muc=3.").text  # type: ignore[attr-defined]
