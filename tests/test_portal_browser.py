@@ -19,6 +19,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 
+from models import notices
 from models.directive import Directive
 from portal.app import create_app
 from renderer import render
@@ -137,9 +138,11 @@ def test_a_clerk_reports_from_her_phone_and_the_coordinator_accepts(
     evidence = tmp_path / "bao-cao-cai-cach-hanh-chinh.pdf"
     evidence.write_bytes(b"%PDF-1.4\n% bao cao ket qua cai cach hanh chinh\n" * 200)
 
+    notices.collect(story.store)  # what the portal's outbox round does every few seconds
     phone.log_in("lan.stp")
     phone.check("hop-viec")
     assert "Hộp việc của Sở Tư pháp" in phone.text()
+    assert chromium.find_element(By.ID, "chua-doc").text == "1"  # one new notice: her task
     chromium.find_element(By.PARTIAL_LINK_TEXT, "2371/UBND-TTHC — mục 1.").click()
     phone.check("viec")
     assert "Chưa đến hạn" in phone.text()
@@ -150,6 +153,7 @@ def test_a_clerk_reports_from_her_phone_and_the_coordinator_accepts(
     assert "Đã nhận báo cáo (đúng hạn)." in phone.text()
     assert "bao-cao-cai-cach-hanh-chinh.pdf" in phone.text()
     phone.open("/thong-bao")
+    assert "Mới Việc mới: 2371/UBND-TTHC, mục 1." in phone.text()
     phone.log_out()
 
     phone.log_in("binh.snv")
