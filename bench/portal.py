@@ -266,16 +266,22 @@ def _load(
     )
 
 
+def _timed(login: accounts.Login, base: str, path: str, times: int) -> list[float]:
+    """Seconds for each of TIMES requests of PATH, one at a time, after one to warm up."""
+    seconds = []
+    with httpx.Client(base_url=base, cookies={"chidao_phien": login.token}, timeout=60) as c:
+        assert c.get(path).status_code == 200
+        for _ in range(times):
+            t = time.perf_counter()
+            c.get(path)
+            seconds.append(time.perf_counter() - t)
+    return seconds
+
+
 def _alone(base: str, login: accounts.Login) -> None:
     """The inbox's own cost: one clerk, nothing else running (the load's figures add the time
     a request waits for the 2 cores behind the others)."""
-    times = []
-    with httpx.Client(base_url=base, cookies={"chidao_phien": login.token}, timeout=60) as c:
-        c.get("/hop-viec")
-        for _ in range(40):
-            t = time.perf_counter()
-            c.get("/hop-viec")
-            times.append(time.perf_counter() - t)
+    times = _timed(login, base, "/hop-viec", 40)
     print(
         f"One clerk alone, inbox of 50 assignments: median {1000 * statistics.median(times):.1f} "
         f"ms, p95 {1000 * _percentile(times, 0.95):.1f} ms over 40 requests"
@@ -283,14 +289,10 @@ def _alone(base: str, login: accounts.Login) -> None:
 
 
 def _board(base: str, login: accounts.Login) -> None:
-    times = []
     with httpx.Client(base_url=base, cookies={"chidao_phien": login.token}, timeout=60) as c:
         page = c.get("/bang-theo-doi")
-        assert page.status_code == 200 and "Tổng 3000 việc" in page.text, page.text[:500]
-        for _ in range(20):
-            t = time.perf_counter()
-            c.get("/bang-theo-doi")
-            times.append(time.perf_counter() - t)
+        assert "Tổng 3000 việc" in page.text, page.text[:500]
+    times = _timed(login, base, "/bang-theo-doi", 20)
     print(
         f"Coordinator's board, {PROVINCE_UNITS} units × {PROVINCE_DIRECTIVES} directives (3,000 "
         f"assignments): median {1000 * statistics.median(times):.0f} ms, "

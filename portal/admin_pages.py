@@ -6,7 +6,6 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session, select
-from starlette.datastructures import UploadFile
 
 from models import accounts, notices, outbox
 from models.access import Right
@@ -68,15 +67,13 @@ async def import_csv(request: Request) -> Response:
     person, form = await web.checked_form(request)
     web.require(person, Right.ACCOUNTS)
     try:
-        upload = form.get("file")
-        if not isinstance(upload, UploadFile) or not upload.filename:
-            raise InputError.one("(biểu mẫu)", "tệp CSV", None, "hãy chọn tệp CSV")
+        upload, given = web.upload_in(form, "file", "tệp CSV")
         data = (await upload.read()).decode("utf-8-sig", errors="strict")
     except UnicodeDecodeError:
         raise InputError.one("(biểu mẫu)", "tệp CSV", None, "tệp phải là UTF-8") from None
     finally:
         await form.close()
-    count = accounts.import_accounts(web.store(), data, upload.filename, person.actor)
+    count = accounts.import_accounts(web.store(), data, given, person.actor)
     return go(f"/quan-tri?done=nhap-{count}")
 
 

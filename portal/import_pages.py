@@ -13,7 +13,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import FormData
 
 from models import clock
 from models.access import Forbidden, Right
@@ -100,14 +100,12 @@ async def read_received(request: Request) -> Response:
     person, form = await web.checked_form(request)
     web.require(person, Right.RUN_WORKFLOWS)
     try:
-        upload = form.get("letter")
-        if not isinstance(upload, UploadFile) or not upload.filename:
-            raise InputError.one("(biểu mẫu)", "văn bản đến", None, "hãy chọn tệp văn bản đến")
-        name = Path(upload.filename).name
+        upload, given = web.upload_in(form, "letter", "tệp văn bản đến")
+        name = Path(given).name
         suffix = Path(name).suffix.lower()
-        if suffix not in SUFFIXES or name != upload.filename:
+        if suffix not in SUFFIXES or name != given:
             message = f"chỉ nhận tệp {', '.join(SUFFIXES)}, tên không kèm thư mục"
-            raise InputError.one("(biểu mẫu)", "văn bản đến", upload.filename, message)
+            raise InputError.one("(biểu mẫu)", "văn bản đến", given, message)
         org, org_path = _org()
         data = await upload.read()
         with tempfile.TemporaryDirectory() as folder:

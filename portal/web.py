@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from starlette.datastructures import UploadFile
 
 from models.access import RIGHTS, Right, may
 from models.accounts import Person, SessionExpired, person_of
@@ -78,6 +79,14 @@ async def checked_form(request: Request) -> tuple[Person, Any]:
         await form.close()
         raise CsrfRefused
     return person, form
+
+
+def upload_in(form: Any, name: str, what: str) -> tuple[UploadFile, str]:
+    """The file the form's field NAME carries and its name, or a refusal naming WHAT."""
+    upload = form.get(name)
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        raise InputError.one("(biểu mẫu)", what, None, f"hãy chọn {what}")
+    return upload, upload.filename
 
 
 def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:

@@ -93,6 +93,7 @@ _DEADLINE_FORMS: tuple[tuple[str, str], ...] = (
 PLACEHOLDERS = {"{deadline}": "{thời hạn}", "{period}": "{kỳ báo cáo}"}
 _TEXT_HINT = "«{thời hạn}» là chỗ văn bản in thời hạn ghi ở dưới; «{kỳ báo cáo}» là kỳ báo cáo"
 _DEADLINE_HINT = "ngày dd/mm/yyyy; tháng mm/yyyy; quý II/2024; số ngày làm việc: 05"
+_REPORT_HINT = "để trống: cơ quan thường trực"
 _UNITS_HINT = "mỗi dòng một đơn vị hoặc nhóm, viết như trong cây tổ chức"
 _RECIPIENTS_HINT = (
     "mỗi dòng một dòng «Kính gửi»; nhiều đơn vị trên một dòng ngăn bằng «;»; "
@@ -249,39 +250,21 @@ def _items(
         head = f"Mục {label} — "
         form, detail = _deadline_shown(item.get("deadline") or {})
         report_to = names.show([item["report_to"]]) if item.get("report_to") else ""
+        text = shown_text(item.get("text"))
         fields += [
-            _field(
-                f"{here}.text",
-                Item,
-                Entry.PROSE,
-                shown_text(item.get("text")),
-                head,
-                hint=_TEXT_HINT,
+            _field(f"{here}.text", Item, Entry.PROSE, text, head, hint=_TEXT_HINT),
+            *(
+                _field(
+                    f"{here}.{role}",
+                    Item,
+                    Entry.UNITS,
+                    names.show(item.get(role, [])),
+                    head,
+                    hint=_UNITS_HINT,
+                )
+                for role in ("lead", "cooperating")
             ),
-            _field(
-                f"{here}.lead",
-                Item,
-                Entry.UNITS,
-                names.show(item.get("lead", [])),
-                head,
-                hint=_UNITS_HINT,
-            ),
-            _field(
-                f"{here}.cooperating",
-                Item,
-                Entry.UNITS,
-                names.show(item.get("cooperating", [])),
-                head,
-                hint=_UNITS_HINT,
-            ),
-            _field(
-                f"{here}.report_to",
-                Item,
-                Entry.UNIT,
-                report_to,
-                head,
-                hint="để trống: cơ quan thường trực",
-            ),
+            _field(f"{here}.report_to", Item, Entry.UNIT, report_to, head, hint=_REPORT_HINT),
             _field(f"{here}.product", Item, Entry.OPTIONAL, item.get("product"), head),
             _field(
                 f"{here}.deadline",
