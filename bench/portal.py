@@ -205,6 +205,8 @@ def _load(
     store: Store,
 ) -> None:
     latencies: dict[str, list[float]] = {"inbox": [], "report": []}
+    first: list[float] = []  # the inbox of round 1: fifty clerks open it at the same moment
+    later: list[float] = []
     failures: list[str] = []
     lock = threading.Lock()
     barrier = threading.Barrier(len(clerks) + 1)
@@ -227,6 +229,7 @@ def _load(
                 report = time.perf_counter() - t
                 with lock:
                     latencies["inbox"].append(inbox)
+                    (later if n else first).append(inbox)
                     latencies["report"].append(report)
                     if answer.status_code != 200 or sent.status_code != 303:
                         failures.append(f"{unit}: {answer.status_code} {sent.status_code}")
@@ -248,12 +251,19 @@ def _load(
         f"{reports} reports in {elapsed:.2f} s = {reports / elapsed:.1f} reports/s, "
         f"{2 * reports / elapsed:.1f} requests/s (goal >= 50 reports/s)"
     )
-    for page, values in latencies.items():
-        print(
-            f"  {page}: p50 {1000 * statistics.median(values):.0f} ms, "
-            f"p95 {1000 * _percentile(values, 0.95):.0f} ms, max {1000 * max(values):.0f} ms"
-            + (" (goal p95 <= 200 ms)" if page == "inbox" else "")
-        )
+    shown = {
+        "inbox, every round": latencies["inbox"],
+        "inbox, round 1 only (all opened at once)": first,
+        "inbox, later rounds (beside the uploads)": later,
+        "report": latencies["report"],
+    }
+    for page, values in shown.items():
+        if values:
+            print(
+                f"  {page}: p50 {1000 * statistics.median(values):.0f} ms, "
+                f"p95 {1000 * _percentile(values, 0.95):.0f} ms, max {1000 * max(values):.0f} ms"
+                + (" (goal p95 <= 200 ms)" if page.startswith("inbox") else "")
+            )
     print(f"  load generator CPU: {cpu:.2f} s over {elapsed:.2f} s ({100 * cpu / elapsed:.0f}%)")
     with store.engine.connect() as db:
         counted = db.execute(text("SELECT count(*) FROM report")).scalar_one()

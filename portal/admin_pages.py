@@ -45,8 +45,8 @@ def admin(request: Request, done: str | None = None) -> Response:
 
 
 @router.post("/quan-tri/tai-khoan")
-async def add(request: Request) -> Response:
-    person, form = await web.checked_form(request)
+def add(sent: web.Checked) -> Response:
+    person, form = sent.person, sent.form
     web.require(person, Right.ACCOUNTS)
     accounts.add_account(
         web.store(),
@@ -63,35 +63,30 @@ async def add(request: Request) -> Response:
 
 
 @router.post("/quan-tri/nhap-csv")
-async def import_csv(request: Request) -> Response:
-    person, form = await web.checked_form(request)
-    web.require(person, Right.ACCOUNTS)
+def import_csv(sent: web.Checked) -> Response:
+    web.require(sent.person, Right.ACCOUNTS)
     try:
-        upload, given = web.upload_in(form, "file", "tệp CSV")
-        data = (await upload.read()).decode("utf-8-sig", errors="strict")
+        upload, given = web.upload_in(sent.form, "file", "tệp CSV")
+        data = upload.file.read().decode("utf-8-sig", errors="strict")
     except UnicodeDecodeError:
         raise InputError.one("(biểu mẫu)", "tệp CSV", None, "tệp phải là UTF-8") from None
-    finally:
-        await form.close()
-    count = accounts.import_accounts(web.store(), data, given, person.actor)
+    count = accounts.import_accounts(web.store(), data, given, sent.person.actor)
     return go(f"/quan-tri?done=nhap-{count}")
 
 
 @router.post("/quan-tri/tai-khoan/{account_id}/{action}")
-async def lock(request: Request, account_id: int, action: str) -> Response:
-    person, _ = await web.checked_form(request)
-    web.require(person, Right.ACCOUNTS)
+def lock(account_id: int, action: str, sent: web.Checked) -> Response:
+    web.require(sent.person, Right.ACCOUNTS)
     if action not in ("khoa", "mo"):
         raise InputError.one("(biểu mẫu)", "thao tác", action, "chỉ có khóa hoặc mở")
-    accounts.set_active(web.store(), account_id, action == "mo", person.actor)
+    accounts.set_active(web.store(), account_id, action == "mo", sent.person.actor)
     return go("/quan-tri")
 
 
 @router.post("/quan-tri/thu/gui-lai")
-async def resend(request: Request) -> Response:
-    person, form = await web.checked_form(request)
-    web.require(person, Right.OUTBOX)
-    ids = [int(x) for x in form.getlist("notice") if str(x).isdigit()]
+def resend(sent: web.Checked) -> Response:
+    web.require(sent.person, Right.OUTBOX)
+    ids = [int(str(x)) for x in sent.form.getlist("notice") if str(x).isdigit()]
     store = web.store()
     outbox.retry(store, ids)
     outbox.deliver(store)
@@ -99,9 +94,8 @@ async def resend(request: Request) -> Response:
 
 
 @router.post("/quan-tri/thu/gui-ngay")
-async def send_now(request: Request) -> Response:
-    person, _ = await web.checked_form(request)
-    web.require(person, Right.OUTBOX)
+def send_now(sent: web.Checked) -> Response:
+    web.require(sent.person, Right.OUTBOX)
     store = web.store()
     notices.collect(store)
     outbox.deliver(store)

@@ -55,22 +55,21 @@ def board(
 
 
 @router.post("/viec/{assignment_id}/chap-nhan")
-async def accept(request: Request, assignment_id: int) -> Response:
-    person, _ = await web.checked_form(request)
-    work.review(web.store(), person, assignment_id, True, None)
+def accept(assignment_id: int, sent: web.Checked) -> Response:
+    work.review(web.store(), sent.person, assignment_id, True, None)
     return go(f"/viec/{assignment_id}?da-chap-nhan=1")
 
 
 @router.post("/viec/{assignment_id}/tra-lai")
-async def return_report(request: Request, assignment_id: int) -> Response:
-    person, form = await web.checked_form(request)
-    work.review(web.store(), person, assignment_id, False, str(form.get("reason", "")))
+def return_report(assignment_id: int, sent: web.Checked) -> Response:
+    reason = str(sent.form.get("reason", ""))
+    work.review(web.store(), sent.person, assignment_id, False, reason)
     return go(f"/viec/{assignment_id}?da-tra-lai=1")
 
 
 @router.post("/de-nghi/{request_id}")
-async def decide(request: Request, request_id: int) -> Response:
-    person, form = await web.checked_form(request)
+def decide(request_id: int, sent: web.Checked) -> Response:
+    person, form = sent.person, sent.form
     grant = form.get("decision") == "grant"
     work.decide_extension(web.store(), person, request_id, grant, str(form.get("note", "")) or None)
     return go("/bang-theo-doi#de-nghi")
@@ -86,8 +85,8 @@ def letters(request: Request) -> Response:
 
 
 @router.post("/van-ban/phat-hanh")
-async def release(request: Request) -> Response:
-    person, form = await web.checked_form(request)
+def release(sent: web.Checked) -> Response:
+    person, form = sent.person, sent.form
     web.require(person, Right.RUN_WORKFLOWS)
     keys = [str(k) for k in form.getlist("key")]
     if not keys:
@@ -106,16 +105,16 @@ async def release(request: Request) -> Response:
 
 
 @router.post("/quet-han")
-async def escalate(request: Request) -> Response:
-    person, _ = await web.checked_form(request)
+def escalate(sent: web.Checked) -> Response:
+    person = sent.person
     web.require(person, Right.RUN_WORKFLOWS)
     run = runs.start(web.store(), person, "escalate", "Quét hạn hôm nay", {})
     return go(f"/luot-chay/{run}")
 
 
 @router.post("/tong-hop")
-async def synthesize(request: Request) -> Response:
-    person, form = await web.checked_form(request)
+def synthesize(sent: web.Checked) -> Response:
+    person, form = sent.person, sent.form
     web.require(person, Right.RUN_WORKFLOWS)
     store = web.store()
     directive_id = _int(str(form.get("directive", "")), "chỉ đạo")

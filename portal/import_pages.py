@@ -95,29 +95,26 @@ def import_form(request: Request) -> Response:
 
 
 @router.post("/phat-hanh-moi/doc", response_class=HTMLResponse)
-async def read_received(request: Request) -> Response:
+def read_received(request: Request, sent: web.Checked) -> Response:
     """Read the uploaded letter into a spec, register it as received, show the check form."""
-    person, form = await web.checked_form(request)
+    person = sent.person
     web.require(person, Right.RUN_WORKFLOWS)
-    try:
-        upload, given = web.upload_in(form, "letter", "tệp văn bản đến")
-        name = Path(given).name
-        suffix = Path(name).suffix.lower()
-        if suffix not in SUFFIXES or name != given:
-            message = f"chỉ nhận tệp {', '.join(SUFFIXES)}, tên không kèm thư mục"
-            raise InputError.one("(biểu mẫu)", "văn bản đến", given, message)
-        org, org_path = _org()
-        data = await upload.read()
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / name
-            path.write_bytes(data)
-            try:
-                lines = read_letter(path)
-            except InputError as error:  # named as the person knows it, not by a temporary path
-                raise InputError(replace(p, file=name) for p in error.problems) from None
-        imported = import_letter(lines, org, str(org_path), name)
-    finally:
-        await form.close()
+    upload, given = web.upload_in(sent.form, "letter", "tệp văn bản đến")
+    name = Path(given).name
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUFFIXES or name != given:
+        message = f"chỉ nhận tệp {', '.join(SUFFIXES)}, tên không kèm thư mục"
+        raise InputError.one("(biểu mẫu)", "văn bản đến", given, message)
+    org, org_path = _org()
+    data = upload.file.read()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        try:
+            lines = read_letter(path)
+        except InputError as error:  # named as the person knows it, not by a temporary path
+            raise InputError(replace(p, file=name) for p in error.problems) from None
+    imported = import_letter(lines, org, str(org_path), name)
     today = clock.today()
     imported.spec["received_on"] = today.isoformat()
     notes = list(imported.unread)
@@ -150,9 +147,9 @@ def _typed(form: FormData) -> dict[str, str]:
 
 
 @router.post("/phat-hanh-moi/phat-hanh", response_class=HTMLResponse)
-async def issue(request: Request) -> Response:
+def issue(request: Request, sent: web.Checked) -> Response:
     """Issue the spec as corrected on the form, once the person has ticked that it is checked."""
-    person, form = await web.checked_form(request)
+    person, form = sent.person, sent.form
     web.require(person, Right.RUN_WORKFLOWS)
     org, org_path = _org()
     try:

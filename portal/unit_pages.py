@@ -20,7 +20,7 @@ from models.errors import InputError
 from models.states import AccountRole, Band
 from models.store import home
 from portal import web
-from portal.uploads import evidence_from
+from portal.uploads import Slot, evidence_from
 from portal.web import current, go, page
 
 router = APIRouter()
@@ -53,8 +53,7 @@ def login_form(request: Request, het_han: int = 0) -> Response:
 
 
 @router.post("/dang-nhap", response_class=HTMLResponse)
-async def login(request: Request) -> Response:
-    form = await request.form()
+def login(request: Request, form: web.Form) -> Response:
     cookie = request.cookies.get(web.LOGIN_CSRF_COOKIE, "")
     given = form.get("csrf")
     if not cookie or not isinstance(given, str) or not secrets.compare_digest(given, cookie):
@@ -79,8 +78,7 @@ async def login(request: Request) -> Response:
 
 
 @router.post("/dang-xuat")
-async def logout(request: Request) -> Response:
-    await web.checked_form(request)
+def logout(request: Request, _: web.Checked) -> Response:
     log_out(web.store(), request.cookies.get(web.SESSION_COOKIE))
     response = go("/dang-nhap")
     response.delete_cookie(web.SESSION_COOKIE)
@@ -113,27 +111,21 @@ def assignment(request: Request, assignment_id: int) -> Response:
 
 
 @router.post("/viec/{assignment_id}/bao-cao")
-async def report(request: Request, assignment_id: int) -> Response:
-    person, form = await web.checked_form(request)
-    try:
-        uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
-        evidence = await evidence_from(uploads)
-        text = str(form.get("text", ""))
-        if not text.strip():
-            raise InputError.one(
-                "(biểu mẫu)", "nội dung", text, "nội dung báo cáo không được để trống"
-            )
-        late = work.report(web.store(), person, assignment_id, text, evidence)
-    finally:
-        await form.close()  # the temporary files go, whatever happened
+def report(assignment_id: int, _: Slot, sent: web.Checked) -> Response:
+    files = sent.form.getlist("files")
+    evidence = evidence_from([f for f in files if isinstance(f, UploadFile) and f.filename])
+    text = str(sent.form.get("text", ""))
+    if not text.strip():
+        raise InputError.one("(biểu mẫu)", "nội dung", text, "nội dung báo cáo không được để trống")
+    late = work.report(web.store(), sent.person, assignment_id, text, evidence)
     return go(f"/viec/{assignment_id}?da-bao-cao={'tre' if late else 'dung-han'}")
 
 
 @router.post("/viec/{assignment_id}/gia-han")
-async def request_extension(request: Request, assignment_id: int) -> Response:
-    person, form = await web.checked_form(request)
-    until = _day(str(form.get("until", "")), "hạn mới")
-    work.request_extension(web.store(), person, assignment_id, until, str(form.get("reason", "")))
+def request_extension(assignment_id: int, sent: web.Checked) -> Response:
+    until = _day(str(sent.form.get("until", "")), "hạn mới")
+    reason = str(sent.form.get("reason", ""))
+    work.request_extension(web.store(), sent.person, assignment_id, until, reason)
     return go(f"/viec/{assignment_id}?da-de-nghi=1")
 
 

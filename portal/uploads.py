@@ -4,10 +4,13 @@ streams to a temporary file (Starlette spools past 1 MB), and is then checked li
 
 from __future__ import annotations
 
+import asyncio
 import unicodedata
-from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
+import weakref
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from typing import Annotated, Any
 
+from fastapi import Depends
 from starlette.datastructures import UploadFile
 
 from models.errors import InputError
@@ -20,6 +23,24 @@ MAX_FILES = 5
 # A report's whole request: its files at their limit and room for the text.
 MAX_BODY = MAX_FILES * MAX_EVIDENCE_BYTES + 1024 * 1024
 MAX_FORM_BODY = 1024 * 1024  # every other form
+
+# Reports with evidence read and stored at once by one portal process. The others wait, unread,
+# before their bodies are taken in: a clerk opening her inbox is then not queued behind fifty
+# 1 MB uploads, and memory and database connections stay bounded however many clerks send.
+REPORTS_AT_ONCE = 2
+_SLOTS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+async def report_slot() -> AsyncIterator[None]:
+    loop = asyncio.get_running_loop()
+    slots = _SLOTS.setdefault(loop, asyncio.Semaphore(REPORTS_AT_ONCE))
+    async with slots:
+        yield
+
+
+Slot = Annotated[None, Depends(report_slot)]
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -120,7 +141,7 @@ def safe_name(name: str | None) -> str:
     return unicodedata.normalize("NFC", name)
 
 
-async def evidence_from(files: list[UploadFile]) -> list[Evidence]:
+def evidence_from(files: list[UploadFile]) -> list[Evidence]:
     """Check every uploaded file; all are refused together if any is wrong."""
     if len(files) > MAX_FILES:
         raise InputError.one(FORM, FIELD, len(files), f"tối đa {MAX_FILES} tệp mỗi báo cáo")
@@ -133,8 +154,8 @@ async def evidence_from(files: list[UploadFile]) -> list[Evidence]:
             if size > MAX_EVIDENCE_BYTES:
                 limit = MAX_EVIDENCE_BYTES // 1024 // 1024
                 raise InputError.one(FORM, FIELD, name, f"tệp quá lớn; tối đa {limit} MB")
-            await upload.seek(0)
-            data = await upload.read(MAX_EVIDENCE_BYTES + 1)
+            upload.file.seek(0)
+            data = upload.file.read(MAX_EVIDENCE_BYTES + 1)
             found.append(evidence_of(name, data, FIELD, FORM))
         except InputError as error:
             problems += error.problems

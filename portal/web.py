@@ -4,13 +4,16 @@ cookies, and how a refusal is shown (a Vietnamese page, the right status, nothin
 from __future__ import annotations
 
 import secrets
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from starlette.datastructures import UploadFile
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData, UploadFile
 
 from models.access import RIGHTS, Right, may
 from models.accounts import Person, SessionExpired, person_of
@@ -27,6 +30,7 @@ SESSION_COOKIE = "chidao_phien"
 LOGIN_CSRF_COOKIE = "chidao_dang_nhap"
 
 templates = Jinja2Templates(directory=str(HERE / "pages"))
+templates.env.auto_reload = False  # the pages ship with the code: no stat() per render
 templates.env.globals.update(
     Band=Band,
     BANDS=ORDER,
@@ -70,15 +74,35 @@ def current(request: Request) -> Person:
     return person
 
 
-async def checked_form(request: Request) -> tuple[Person, Any]:
-    """The person and their form, once the form's CSRF token matches their login's."""
-    person = current(request)
+async def form_of(request: Request) -> AsyncIterator[FormData]:
+    """The request's form, read on the event loop; its temporary files go when the request
+    ends, whatever happened. The page itself then runs in the thread pool (a plain `def`), so
+    its database work never holds up the other requests of its process."""
     form = await request.form()
+    try:
+        yield form
+    finally:
+        await form.close()
+
+
+@dataclass(frozen=True)
+class Posted:
+    """A form whose CSRF token matches its sender's login."""
+
+    person: Person
+    form: FormData
+
+
+async def posted(request: Request, form: Annotated[FormData, Depends(form_of)]) -> Posted:
+    person = await run_in_threadpool(current, request)
     given = form.get("csrf")
     if not isinstance(given, str) or not secrets.compare_digest(given, request.state.csrf):
-        await form.close()
         raise CsrfRefused
-    return person, form
+    return Posted(person, form)
+
+
+Form = Annotated[FormData, Depends(form_of)]
+Checked = Annotated[Posted, Depends(posted)]
 
 
 def upload_in(form: Any, name: str, what: str) -> tuple[UploadFile, str]:
