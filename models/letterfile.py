@@ -25,6 +25,7 @@ from lxml import etree
 
 from models.errors import InputError
 from models.limits import MAX_INPUT_BYTES, MAX_PDF_PAGES, MAX_WORD_BYTES, MAX_WORD_PARAGRAPHS
+from models.vntext import roman
 
 SUFFIXES = (".docx", ".pdf", ".txt", ".md")
 
@@ -216,12 +217,14 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 class _Numbering:
-    """The marks Word draws before list paragraphs ("1.", "a)", "-"), which are not in their
-    text: a clerk's numbered or bulleted list reads as the same letter typed by hand."""
+    """The marks Word draws before list paragraphs ("1.", "a)", "II.", "-"), which are not in
+    their text: a clerk's numbered or bulleted list reads as the same letter typed by hand. A
+    paragraph is numbered by its own properties or by its style's ("List Number")."""
 
     def __init__(self, document: Document):
-        self.formats: dict[tuple[str, str], tuple[str, str]] = {}
-        self.counters: dict[tuple[str, str], int] = {}
+        # (numId, level) -> (format, text such as "%1." or "%1.%2", first value)
+        self.formats: dict[tuple[str, int], tuple[str, str, int]] = {}
+        self.counters: dict[str, dict[int, int]] = {}
         try:
             root = document.part.numbering_part.element
         except (KeyError, NotImplementedError):
@@ -232,23 +235,61 @@ class _Numbering:
             levels = abstract.get(ref.get(f"{_W}val") if ref is not None else None)
             for level in levels.iterchildren(f"{_W}lvl") if levels is not None else ():
                 fmt, text = level.find(f"{_W}numFmt"), level.find(f"{_W}lvlText")
-                self.formats[(num.get(f"{_W}numId") or "", level.get(f"{_W}ilvl") or "0")] = (
+                start = level.find(f"{_W}start")
+                first = start.get(f"{_W}val") if start is not None else "1"
+                self.formats[(num.get(f"{_W}numId") or "", int(level.get(f"{_W}ilvl") or 0))] = (
                     fmt.get(f"{_W}val") if fmt is not None else "decimal",
                     text.get(f"{_W}val") if text is not None else "",
+                    int(first) if (first or "").isdigit() else 1,
                 )
 
     def mark(self, p: Paragraph) -> str:
-        num_id = p._p.xpath("./w:pPr/w:numPr/w:numId/@w:val")
-        if not num_id:
+        found = _numbered(p)
+        if found is None:
             return ""
-        level = p._p.xpath("./w:pPr/w:numPr/w:ilvl/@w:val")
-        key = (str(num_id[0]), str(level[0]) if level else "0")
-        fmt, text = self.formats.get(key, ("bullet", "-"))
+        num_id, level = found
+        fmt, text, _ = self.formats.get((num_id, level), ("bullet", "-", 1))
         if fmt == "bullet" or "%" not in text:
             return "- "
-        count = self.counters[key] = self.counters.get(key, 0) + 1
-        shown = chr(ord("a") + count - 1) if fmt == "lowerLetter" and count <= 26 else str(count)
-        return re.sub(r"%\d", shown, text) + " "
+        counts = self.counters.setdefault(num_id, {})
+        first = self.formats.get((num_id, level), ("", "", 1))[2]
+        counts[level] = counts.get(level, first - 1) + 1
+        for deeper in [k for k in counts if k > level]:  # a new item restarts its sub-items
+            del counts[deeper]
+
+        def shown(found: re.Match[str]) -> str:
+            at = int(found[1]) - 1
+            at_fmt, _, at_first = self.formats.get((num_id, at), ("decimal", "", 1))
+            return _counted(counts.get(at, at_first), at_fmt)
+
+        return re.sub(r"%(\d)", shown, text) + " "
+
+
+def _numbered(p: Paragraph) -> tuple[str, int] | None:
+    """The list (numId) and level of P, from its own properties or else its styles'."""
+    holders = [p._p]
+    style = p.style
+    while style is not None:
+        holders.append(style.element)
+        style = style.base_style
+    for holder in holders:
+        num_id = holder.xpath("./w:pPr/w:numPr/w:numId/@w:val")
+        if num_id:
+            level = holder.xpath("./w:pPr/w:numPr/w:ilvl/@w:val")
+            if str(num_id[0]) == "0":  # numbering switched off
+                return None
+            return str(num_id[0]), int(level[0]) if level else 0
+    return None
+
+
+def _counted(count: int, fmt: str) -> str:
+    if fmt in ("lowerLetter", "upperLetter") and 1 <= count <= 26:
+        letter = chr(ord("a") + count - 1)
+        return letter if fmt == "lowerLetter" else letter.upper()
+    if fmt in ("lowerRoman", "upperRoman") and 1 <= count < 40:
+        numeral = roman(count)
+        return numeral.lower() if fmt == "lowerRoman" else numeral
+    return str(count)
 
 
 def _docx_lines(document: Document) -> list[Line]:

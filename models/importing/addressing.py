@@ -78,8 +78,10 @@ class AddressReading(TaskReading):
 
     # -- closing -----------------------------------------------------------------------------
 
-    def signature(self, lines: list[Line], body: list[Line]) -> None:
-        if not lines and not any(st.is_caps(st.plain(b.text)) for b in body[-6:]):
+    def signature(self, lines: list[Line], body: list[Line], *, found: bool) -> None:
+        """The signer, Nơi nhận and Lưu from LINES (the closing without its «Nơi nhận» heading,
+        FOUND when the letter had one)."""
+        if not found and not any(st.is_caps(st.plain(b.text)) for b in body[-6:]):
             self.note(None, "không tìm thấy «Nơi nhận» và chữ ký", "signer")
             return
         distribution: list[str] = []
@@ -87,7 +89,7 @@ class AddressReading(TaskReading):
         names: list[str] = []
         open_entry = False  # the last recipient line did not end with ";" or ".": it goes on
         joiner = " "  # what the line break stood for: a space, or the comma it ended with
-        for line in lines[1:] if lines else []:
+        for line in lines:
             text = st.plain(line.text)
             if not text or st.is_signed_mark(text):
                 continue

@@ -71,14 +71,17 @@ class Reader(AddressReading):
                 (i for i, ln in enumerate(rest) if i > closing_at and len(ln.cells) > 2), None
             )
         body_end = closing_at if closing_at is not None else appendix_at or len(rest)
-        body = list(st.blocks(rest[:body_end]))
+        # A signature set as paragraphs before «Nơi nhận» belongs to the closing, not the body.
+        signed_at = st.signature_start(rest, body_end) if closing_at is not None else body_end
+        body = list(st.blocks(rest[:signed_at]))
         body = self.recipients(body)
         if not body and "subject" not in self.spec:
             raise InputError.one(
                 self.file, "(tệp)", None, "không phải văn bản hành chính: không có nội dung"
             )
         signature_end = appendix_at if appendix_at is not None else len(rest)
-        self.signature(rest[closing_at:signature_end] if closing_at is not None else [], body)
+        closing = rest[closing_at + 1 : signature_end] if closing_at is not None else []
+        self.signature(rest[signed_at:body_end] + closing, body, found=closing_at is not None)
         appendix = rest[appendix_at:] if appendix_at is not None else []
         self.body(body, appendix)
         self.spec.setdefault("kind", "cong_van")
@@ -263,6 +266,10 @@ class Reader(AddressReading):
                 stack.append(node)
                 styles.append(style)
                 continue
+            # A bullet is one paragraph: the paragraph after a list goes on with its item.
+            while len(stack) > 1 and styles[-1] == "-":
+                stack.pop()
+                styles.pop()
             if stack:
                 stack[-1].children.append(Node(block, "", text))
             else:

@@ -199,6 +199,28 @@ def _ends_sentence(text: str) -> bool:
     return text.endswith((".", ":", ";", "!", "?", "./.")) or (is_caps(text) and len(text) < 80)
 
 
+_NAME = re.compile(r"^[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ][^\s]*(?: [A-ZĐÂĂÊÔƠƯÁÀẢÃẠ][^\s]*){1,4}$")
+
+
+def signature_start(lines: list[Line], end: int) -> int:
+    """Where a signature laid out as paragraphs just before END («Nơi nhận») begins: its
+    authority and position lines in capitals, a signed mark or stamp, then the name. END when
+    the lines before it are not such a block."""
+    start, titled, named = end, False, False
+    for i in range(end - 1, -1, -1):
+        text = plain(lines[i].text)
+        if lines[i].cells or len(text) > 80:
+            break
+        if is_caps(text) and (AUTHORITY.match(text) or _TITLE.search(text)):
+            titled = True
+        elif _NAME.match(text) and not (titled or named):
+            named = True
+        elif text and not is_signed_mark(text):
+            break
+        start = i
+    return start if titled else end
+
+
 def is_signed_mark(text: str) -> bool:
     return bool(_SIGNED.match(plain(text))) or bool(_STAMP.match(plain(text)))
 
