@@ -71,8 +71,7 @@ def read_letter(path: Path) -> list[Line]:
     if suffix == ".md":
         # An HTML comment is not part of the letter; blank it, keeping the line numbers.
         text = _COMMENT.sub(lambda found: "\n" * found[0].count("\n"), text)
-        text = _HARD_BREAK.sub("\n", text)
-    return _text_lines(text)
+    return _text_lines(text, markdown=suffix == ".md")
 
 
 def _pdf_lines(path: Path) -> list[Line]:
@@ -119,18 +118,25 @@ def _pdf_lines(path: Path) -> list[Line]:
 _PAGE_NUMBER = re.compile(r"^\s*(?:-\s*)?\d{1,3}(?:\s*-)?\s*$")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_CELL_BREAK = re.compile(r"<br\s*/?>|\\ ", re.IGNORECASE)  # Markdown cells also break at "\ "
 
 
-def _text_lines(text: str) -> list[Line]:
-    """A text file's lines: a Markdown table row becomes its cells (each cell's <br> a line of
-    its own when the row is a layout of two columns), a tab-separated row likewise, and a page
-    number standing alone is dropped."""
+def _text_lines(text: str, *, markdown: bool = False) -> list[Line]:
+    """A text file's lines: a Markdown table row becomes its cells (each cell's <br> or "\\ "
+    a line of its own when the row is a layout of two columns), a tab-separated row likewise,
+    and a page number standing alone is dropped. A Markdown line ending in "\\" (a hard line
+    break) and the line after it are parts of one paragraph."""
     lines: list[Line] = []
     raws = text.splitlines()
     # A copy whose paragraphs run past any page width was typed a paragraph to a line: its
     # lines are whole. One wrapped at the page's width may break a phrase anywhere.
     whole = max((len(raw) for raw in raws), default=0) > 110
+    broken = False  # the line before ended in a hard break
     for n, raw in enumerate(raws, start=1):
+        ends_broken = markdown and bool(_HARD_BREAK.search(raw))
+        if ends_broken:
+            raw = _HARD_BREAK.sub("", raw)
+        after_break, broken = broken, ends_broken
         if _TABLE_RULE.match(raw) or _PAGE_NUMBER.match(raw):
             lines.append(Line(n, ""))
             continue
@@ -141,9 +147,10 @@ def _text_lines(text: str) -> list[Line]:
         elif "\t" in stripped:
             cells = [c for c in re.split(r"\t+", stripped)]
         if cells is None:
-            lines.append(Line(n, clean(raw), whole=whole))
+            lines.append(Line(n, clean(raw), whole=whole and not (ends_broken or after_break)))
             continue
-        parts = [[clean(x) for x in _BREAK.split(c)] for c in cells]
+        breaks = _CELL_BREAK if markdown else _BREAK
+        parts = [[clean(x) for x in breaks.split(c)] for c in cells]
         if len(parts) >= 3:
             texts = tuple(" ".join(x for x in p if x) for p in parts)
             lines.append(Line(n, " | ".join(texts), texts))

@@ -30,6 +30,10 @@ def month_year(year: int, month: int) -> str:
     return f"{_day_month(1, month)[1]}/{year}"
 
 
+# Every Vietnamese capital letter, for a regular expression's character class: a name or an
+# issuer may begin with a toned capital ("Ủy ban nhân dân", "Ông Ích Khiêm").
+UPPER = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
+
 _ROMAN = [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
 
 

@@ -158,3 +158,65 @@ def test_a_decision_cited_without_about_ends_its_issuer_where_its_subject_begins
         "Chủ tịch UBND tỉnh",
     )
     assert cited["subject"] == "ban hành Kế hoạch cải cách hành chính năm 2024"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "number", "issuer"),
+    [
+        ("Căn cứ Nghị quyết số 57-NQ/TW ngày 22 tháng 12 năm 2024 của Bộ Chính trị về đột phá "
+         "phát triển khoa học, công nghệ;", "57-NQ/TW", "Bộ Chính trị"),
+        ("Thực hiện Kế hoạch số 162/KH-UBND ngày 15/7/2024 của Ủy ban nhân dân tỉnh Quảng Ngãi "
+         "về khảo sát sự hài lòng;", "162/KH-UBND", "Ủy ban nhân dân tỉnh Quảng Ngãi"),
+    ],
+    ids=["party-number", "issuer-with-toned-capital"],
+)  # fmt: skip
+def test_a_citation_is_read_whatever_its_number_or_issuer_begins_with(
+    tmp_path: Path, sentence: str, number: str, issuer: str
+) -> None:
+    cited = _read(tmp_path, f"{sentence}\n1. Giao Sở Nội vụ tổng hợp.\n")["spec"]["basis"][0]
+    assert (cited["number"], cited["issuer"]) == (number, issuer)
+
+
+def test_two_documents_cited_in_one_sentence_are_two_citations(tmp_path: Path) -> None:
+    body = (
+        "Văn phòng UBND tỉnh sao gửi Báo cáo ban hành kèm theo Quyết định số 273/QĐ-BNV ngày "
+        "10/4/2024 của Bộ Nội vụ và Báo cáo số 118/BC-SNV ngày 29/4/2024 của Sở Nội vụ và ý "
+        "kiến của các đại biểu dự họp.\n1. Giao Sở Nội vụ tổng hợp.\n"
+    )
+    basis = _read(tmp_path, body)["spec"]["basis"]
+    assert [(c["number"], c["issuer"]) for c in basis] == [
+        ("273/QĐ-BNV", "Bộ Nội vụ"),
+        ("118/BC-SNV", "Sở Nội vụ"),
+    ]
+
+
+def test_a_proposal_that_criticises_and_asks_gives_the_work_to_those_it_asks(
+    tmp_path: Path,
+) -> None:
+    body = (
+        "1. Phê bình và yêu cầu Sở Xây dựng, UBND huyện Bình Sơn hoàn thành các nhiệm vụ còn "
+        "chậm trước ngày 31/10/2024, báo cáo giải trình về UBND tỉnh (qua Sở Nội vụ).\n"
+    )
+    task = _read(tmp_path, body)["tasks"]["1."]
+    assert task["lead"] == ["qng.sxd", "qng.binh-son"]
+    assert task["report_to"] == "qng.snv"
+    assert task["deadline"] == {"before": "2024-10-31"}
+
+
+def test_an_item_whose_time_is_another_items_takes_that_time(tmp_path: Path) -> None:
+    body = (
+        "1. Giao Sở Tài chính rà soát trụ sở dôi dư, báo cáo trước ngày 25/7/2024.\n"
+        "2. Đề nghị Sở Tài nguyên và Môi trường cung cấp hồ sơ đất đai, gửi Sở Tài chính; thời "
+        "hạn như mục 1.\n"
+    )
+    tasks = _read(tmp_path, body)["tasks"]
+    assert tasks["2."]["deadline"] == tasks["1."]["deadline"] == {"before": "2024-07-25"}
+
+
+def test_a_department_named_with_its_province_is_that_department(tmp_path: Path) -> None:
+    head = HEAD.replace(
+        "- Các sở, ban, ngành, đơn vị cấp tỉnh;\n- UBND các huyện, thị xã, thành phố.",
+        "- Ủy ban nhân dân tỉnh Quảng Ngãi;\n- Sở Nội vụ tỉnh Quảng Ngãi.",
+    )
+    spec = _read(tmp_path, "1. Giao Sở Nội vụ tổng hợp.\n", head=head)["spec"]
+    assert [r.get("units") for r in spec["recipients"]] == [["qng"], ["qng.snv"]]

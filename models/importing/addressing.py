@@ -107,7 +107,7 @@ class AddressReading(TaskReading):
                     distribution.append(entry)
             elif st.is_caps(text):
                 titles.append(text)
-            elif re.match(r"^[A-ZĐÂĂÊÔƠƯ][^\s]*(?: [A-ZĐÂĂÊÔƠƯ][^\s]*){1,4}$", text):
+            elif st.is_name(text):
                 names.append(text)
             elif distribution and (open_entry or not titles):
                 distribution[-1] = f"{distribution[-1]}{joiner}{text}".rstrip(";,.")

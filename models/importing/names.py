@@ -77,6 +77,9 @@ class Names:
         self.org = org
         self.issuer = issuer
         self.by_first: dict[str, list[tuple[str, str]]] = {}
+        # The localities of the tree's committees, as a name may end: "Sở Nội vụ tỉnh Bình Định".
+        places = {self.org.place_of(u) for u in org.walk() if u.kind.value == "committee"}
+        self.places = sorted((key(p) for p in places if p), key=len, reverse=True)
         seen: set[str] = set()
         for code, name in self._names():
             k = key(name)
@@ -171,6 +174,11 @@ class Names:
                 for place in _PLACE_WORDS:  # "Sở Nội vụ tỉnh Đắk Lắk" is still Sở Nội vụ
                     if text[end:].startswith(f" {place}"):
                         end += len(place) + 1
+                        for locality in self.places:
+                            after = text[end + 1 + len(locality) : end + 2 + len(locality)]
+                            if text.startswith(f" {locality}", end) and not after.isalnum():
+                                end += len(locality) + 1
+                                break
                         break
                 return code, end
         return None

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from models.vntext import roman
+from models.vntext import UPPER, roman
 
 _DAY = r"(\d{1,2})"
 # "20/5/2024", "20-5-2024", "20.5.2024", "ngày 09 tháng 6 năm 2023"
@@ -105,24 +105,31 @@ KINDS = (
     "Hướng dẫn", "Công điện", "Văn bản", "Luật",
 )  # fmt: skip
 _KIND = "|".join(KINDS)
-_NUMBER = r"\d+(?:/\d{4})?/[A-ZĐ][A-ZĐa-zđ0-9.]*(?:\s?-\s?[A-ZĐ][A-ZĐa-zđ0-9.]*)*"
+# "2268/UBND-TTHC", "118/2025/NĐ-CP", and the Party's "61-NQ/TW".
+_NUMBER = (
+    r"\d+(?:(?:/\d{4})?/[A-ZĐ][A-ZĐa-zđ0-9.]*(?:\s?-\s?[A-ZĐ][A-ZĐa-zđ0-9.]*)*"
+    r"|-[A-ZĐ]{1,6}/[A-ZĐ][A-ZĐa-zđ0-9.]*)"
+)
 # A decision's subject follows its issuer without "về": "… của Chủ tịch UBND tỉnh ban hành …".
 _ACTS = r" (?:ban hành|phê duyệt|quy định|hướng dẫn|công bố|giao chỉ tiêu|thành lập|kiện toàn) "
-_ISSUER = r"(?P<issuer>(?:[A-ZĐÂƯÔƠÊ][^,;:.()]*?))"
+# "… của Bộ Nội vụ và Báo cáo số …", "… của Sở Nội vụ và ý kiến …": the issuer ends at "và"
+# unless a name goes on ("Sở Tài nguyên và Môi trường").
+_AND_NEXT = rf" và (?:(?:{_KIND}) |(?![{UPPER}]))"
+_ISSUER = rf"(?P<issuer>(?:[{UPPER}][^,;:.()]*?))"
 CITATION = re.compile(
     rf"(?P<kind>{_KIND}) (?:số:? )?(?P<number>{_NUMBER}(?:(?:, | và ){_NUMBER})*)"
     rf"\s*(?:ngày|,? ngày) (?P<date>{DATE})(?: của {_ISSUER}(?= về|[,;:.(]| để| theo| thì| đã|$"
-    rf"|{_ACTS}))?"
+    rf"|{_ACTS}|{_AND_NEXT}))?"
 )
 _SUBJECT = re.compile(rf"^(?: (?:về việc|về|V/v) |(?={_ACTS}) )")
 # "Ngày 24/4/2023, Sở Nội vụ có Báo cáo số 92/BC-SNV …": the day stands before the number.
 CITATION_DATE_FIRST = re.compile(
-    rf"[Nn]gày (?P<date>{DATE}),? (?P<issuer>[A-ZĐ][^,;:.()]*?) (?:có|ban hành|đã ban hành) "
+    rf"[Nn]gày (?P<date>{DATE}),? (?P<issuer>[{UPPER}][^,;:.()]*?) (?:có|ban hành|đã ban hành) "
     rf"(?P<kind>{_KIND}) (?:số:? )?(?P<number>{_NUMBER})"
 )
 # "Sau khi nghe Sở Nội vụ báo cáo tại Báo cáo số 131/BC-SNV …": the issuer before the verb.
 _HEARD = re.compile(r"(?:nghe|đề nghị của) (?:(?:Giám đốc|Thủ trưởng|Lãnh đạo|Chánh) )?"
-                    r"(?P<issuer>[A-ZĐ][^,;:.()]*?) (?:báo cáo|trình|tại|đề nghị)")  # fmt: skip
+                    rf"(?P<issuer>[{UPPER}][^,;:.()]*?) (?:báo cáo|trình|tại|đề nghị)")  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 
 from models.letterfile import Line
+from models.vntext import UPPER
 
 MOTTO = re.compile(r"CỘNG H(?:ÒA|OÀ) XÃ HỘI CHỦ NGHĨA VIỆT NAM", re.IGNORECASE)
 INDEPENDENCE = re.compile(r"Độc lập\s*-\s*Tự do\s*-\s*Hạnh phúc", re.IGNORECASE)
@@ -81,7 +82,7 @@ def _parts(text: str) -> list[str]:
         dated = PLACE_DATE.search(text)
         if dated:
             # The place is the run of capitalised words before its comma.
-            place = re.search(r"(?:(?<= )|^)(?:[A-ZĐÂĂÊÔƠƯ]\S* ?)+$", text[: dated.end("place")])
+            place = re.search(rf"(?:(?<= )|^)(?:[{UPPER}]\S* ?)+$", text[: dated.end("place")])
             if place and place.start() > 4:
                 return [text[: place.start()].strip(), text[place.start() :]]
     distribution = DISTRIBUTION.match(text)
@@ -199,7 +200,12 @@ def _ends_sentence(text: str) -> bool:
     return text.endswith((".", ":", ";", "!", "?", "./.")) or (is_caps(text) and len(text) < 80)
 
 
-_NAME = re.compile(r"^[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ][^\s]*(?: [A-ZĐÂĂÊÔƠƯÁÀẢÃẠ][^\s]*){1,4}$")
+_NAME = re.compile(rf"^[{UPPER}][^\s]*(?: [{UPPER}][^\s]*){{1,4}}$")
+
+
+def is_name(text: str) -> bool:
+    """TEXT is a person's name as signed: two to five capitalised words."""
+    return bool(_NAME.match(text))
 
 
 def signature_start(lines: list[Line], end: int) -> int:
@@ -213,7 +219,7 @@ def signature_start(lines: list[Line], end: int) -> int:
             break
         if is_caps(text) and (AUTHORITY.match(text) or _TITLE.search(text)):
             titled = True
-        elif _NAME.match(text) and not (titled or named):
+        elif is_name(text) and not (titled or named):
             named = True
         elif text and not is_signed_mark(text):
             break

@@ -20,8 +20,10 @@ _ALL_RECIPIENTS = re.compile(
     r"^(?:thủ trưởng )?các (?:cơ quan, đơn vị|cơ quan, địa phương|đơn vị|cơ quan)"
     r"(?: nêu trên| có tên (?:trên|tại)[^,:]*| liên quan)?\b"
 )
+# "Đề nghị giao X …", "Phê bình và yêu cầu X …": the words before the units a task names.
 _OPENERS = re.compile(
-    r"^(?:(?:đề nghị|yêu cầu|kiến nghị|đề xuất)\s+)?(?:giao(?: cho)?\s+|chỉ đạo\s+|đối với\s+)?",
+    r"^(?:(?:phê bình|nhắc nhở|chấn chỉnh|biểu dương)(?:\s*,\s*|\s+và\s+))?"
+    r"(?:(?:đề nghị|yêu cầu|kiến nghị|đề xuất)\s+)?(?:giao(?: cho)?\s+|chỉ đạo\s+|đối với\s+)?",
     re.IGNORECASE,
 )
 _GIVE = re.compile(r"\b(?:giao(?: cho)?|chỉ đạo)\s+", re.IGNORECASE)
@@ -31,6 +33,7 @@ _GIVE = re.compile(r"\b(?:giao(?: cho)?|chỉ đạo)\s+", re.IGNORECASE)
 _REPORTING = re.compile(r"\b(gửi|báo cáo|nộp|trình)\s+", re.IGNORECASE)
 _TOWARDS = re.compile(r"(?:^|\s)(?:về|đến|tới|lên|cho)\s+", re.IGNORECASE)
 _VIA = re.compile(r"[^;.()]{0,160}?\(\s*[*_]*\s*qua ([^)]+)\)")  # "UBND tỉnh (qua Sở Nội vụ)"
+_SAME_TIME = re.compile(r"(?:thời hạn|thời gian) (?:như|theo) (?:tại )?(?:mục|điểm) (\d+)", re.I)
 _HEAD_TITLE = re.compile(r"^\s*(?:chủ tịch|giám đốc|thủ trưởng|chánh văn phòng)\s+", re.IGNORECASE)
 
 
@@ -57,6 +60,11 @@ class TaskReading:
         out: list[dict[str, Any]] = self.facts.setdefault("tasks", [])
         for node in [n for n in nodes if n.label and n.label != "-"]:
             node.read = self.task_of(node.whole(), node.line, None)
+            same = _SAME_TIME.search(node.whole())  # "…; thời hạn như mục 1."
+            if node.read["deadline"] is None and same:
+                earlier = [n for n in nodes if n.label.rstrip(".)") == same[1] and n.read]
+                if earlier:
+                    node.read["deadline"] = earlier[0].read["deadline"]  # type: ignore[index]
             if not node.read["lead"] and section is None and self.opening_leads:
                 node.read["lead"] = self.opening_leads  # the units the opening asks
             subs = node.subs()
@@ -198,7 +206,7 @@ class TaskReading:
             task["lead"] = self._cell_units(row, cell["lead"], "chủ trì")
             task["cooperating"] = self._cell_units(row, cell["cooperating"], "phối hợp")
             product = cell["product"].strip()
-            task["product"] = None if product in ("", "-", "–") else product
+            task["product"] = product if product.strip("-–—_. x") else None  # "—": none
             report_to = self.report_to(st.plain(cell["text"]))
             if report_to:
                 task["report_to"] = report_to
