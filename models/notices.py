@@ -1,10 +1,10 @@
 """Notices: what the people of a unit are told in the portal, one per (event, person).
 
-Events are collected from the records themselves — new assignments, reminder rungs (nhắc hạn,
-đôn đốc), returned reports, decided extension requests — so no writer has to remember to
-notify. Each notice has a unique (event, account) key: collecting again, or again after a crash
-half-way, adds nothing. A notice is new until its person has seen the list of their notices;
-the emails are sent from the outbox (models/outbox.py)."""
+Events are collected from the records themselves — new assignments, reminder rungs (nhắc hạn;
+đôn đốc once its letter is released), returned reports, decided extension requests — so no
+writer has to remember to notify. Each notice has a unique (event, account) key: collecting
+again, or again after a crash half-way, adds nothing. A notice is new until its person has seen
+the list of their notices; the emails are sent from the outbox (models/outbox.py)."""
 
 from __future__ import annotations
 
@@ -16,24 +16,27 @@ from typing import Any
 from sqlalchemy import String, cast, exists, func, literal, select, update
 from sqlmodel import Session, col
 
+from models import clock
 from models.accounts import members
 from models.records import (
     AssignmentRecord,
     DirectiveRecord,
     ExtensionRequestRecord,
     ItemRecord,
+    LetterRecord,
     NoticeRecord,
     OutboxCursorRecord,
     ReminderRecord,
     ReviewRecord,
     insert_ignoring,
 )
-from models.states import AccountRole, MailState, RequestState
+from models.states import AccountRole, LetterState, MailState, RequestState
 from models.store import Store
 from models.vntext import short_date
 
 RECIPIENTS = (AccountRole.CLERK, AccountRole.HEAD, AccountRole.COORDINATOR)
 BATCH = 20_000  # events collected per statement, so a national cascade is taken in slices
+URGING_DAYS = 30  # how long after its release an urging letter is announced to new accounts
 _RUNGS = {"remind": ("nhac_han", "Nhắc hạn"), "urge": ("don_doc", "Đôn đốc")}
 
 
@@ -113,6 +116,8 @@ def _rungs(session: Session, after: int) -> tuple[list[Event], int]:
             )
             .join(AssignmentRecord, col(AssignmentRecord.id) == col(ReminderRecord.assignment_id))
             .where(col(ReminderRecord.id) > after)
+            # An urging carried by a letter is told when the letter is released (_urgings).
+            .where((col(ReminderRecord.step) != "urge") | col(ReminderRecord.letter_id).is_(None))
         )
         .order_by(col(ReminderRecord.id))
         .limit(BATCH)
@@ -167,12 +172,54 @@ def _returns(session: Session, after: int) -> tuple[list[Event], int]:
     return events, rows[-1][0] if rows else after
 
 
+def _announced(prefix: str, of: Any) -> Any:
+    """No notice yet has the event key PREFIX + OF (found by what is missing)."""
+    return ~exists().where(col(NoticeRecord.event_key) == literal(prefix) + cast(of, String))
+
+
+def _urgings(session: Session) -> list[Event]:
+    """Urgings whose công văn đôn đốc has been released and not yet announced: the unit hears
+    of the đôn đốc with the letter's number, not while it is a draft. Only letters released in
+    the last URGING_DAYS are looked at, so units without accounts are not searched forever."""
+    since = clock.today() - dt.timedelta(days=URGING_DAYS)
+    rows = session.execute(
+        _work(
+            select(
+                col(ReminderRecord.id),
+                col(AssignmentRecord.id),
+                col(AssignmentRecord.unit_code),
+                col(DirectiveRecord.reference),
+                col(ItemRecord.label),
+                col(AssignmentRecord.due_on),
+                col(LetterRecord.reference),
+                col(LetterRecord.issued_on),
+            )
+            .join(AssignmentRecord, col(AssignmentRecord.id) == col(ReminderRecord.assignment_id))
+            .join(LetterRecord, col(LetterRecord.id) == col(ReminderRecord.letter_id))
+            .where(
+                col(ReminderRecord.step) == "urge",
+                col(LetterRecord.state) == LetterState.RELEASED,
+                col(LetterRecord.issued_on) >= since,
+                _announced("don_doc:", col(ReminderRecord.id)),
+            )
+        ).limit(BATCH)
+    ).all()
+    return [
+        Event(
+            f"don_doc:{rung}",
+            "don_doc",
+            unit,
+            f"Đôn đốc: {ref}, mục {label}",
+            f"Mục {label} của văn bản {ref} đã quá hạn ({_due(due)}). Công văn số {letter} ngày "
+            f"{short_date(day)} đôn đốc đơn vị báo cáo ngay.",
+            f"/viec/{a}",
+        )
+        for rung, a, unit, ref, label, due, letter, day in rows
+    ]
+
+
 def _decisions(session: Session) -> list[Event]:
     """Decided extension requests not yet announced (few: found by what is missing)."""
-    announced = exists().where(
-        col(NoticeRecord.event_key)
-        == literal("gia_han:") + cast(col(ExtensionRequestRecord.id), String)
-    )
     rows = session.execute(
         _work(
             select(
@@ -189,7 +236,10 @@ def _decisions(session: Session) -> list[Event]:
                 AssignmentRecord,
                 col(AssignmentRecord.id) == col(ExtensionRequestRecord.assignment_id),
             )
-            .where(col(ExtensionRequestRecord.state) != RequestState.PENDING, ~announced)
+            .where(
+                col(ExtensionRequestRecord.state) != RequestState.PENDING,
+                _announced("gia_han:", col(ExtensionRequestRecord.id)),
+            )
         ).limit(BATCH)
     ).all()
     events = []
@@ -228,8 +278,9 @@ def collect(store: Store) -> int:
                 _advance(session, source, last)
             if last == after:
                 break
-    with store.session() as session:
-        added += _add(session, _decisions(session))
+    for found in (_urgings, _decisions):
+        with store.session() as session:
+            added += _add(session, found(session))
     return added
 
 

@@ -20,9 +20,10 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import update
 from sqlmodel import Session, select
 
+from flows import letters
 from flows.escalation import scan_deadlines
 from models import notices, outbox
-from models.records import AccountRecord, NoticeRecord, OutboxCursorRecord
+from models.records import AccountRecord, LetterRecord, NoticeRecord, OutboxCursorRecord
 from tests.conftest import ROOT, Clock
 from tests.portal_support import Browser, Story, assignment_of, rows, story_fixture  # noqa: F401
 
@@ -59,6 +60,9 @@ def smtp(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
     controller.stop()
 
 
+URGING = "don_doc:qng.snv:2024-05-21"  # Sở Nội vụ's công văn đôn đốc of 21/5/2024
+
+
 def _account(story: Story, username: str) -> int:
     with Session(story.store.engine) as session:
         found = session.exec(select(AccountRecord).where(AccountRecord.username == username)).one()
@@ -92,7 +96,7 @@ def test_each_event_is_one_notice_and_one_email_per_person(
     # Collecting and sending again adds and sends nothing.
     assert notices.collect(story.store) == 0
     assert outbox.deliver(story.store) == (0, 0)
-    # The reminder on 16/5, the đôn đốc on 21/5 (once released): one notice each.
+    # The reminder on 16/5; on 21/5 the đôn đốc, once its letter is released: one notice each.
     clock("2024-05-16T07:30")
     scan_deadlines()
     clock("2024-05-21T07:30")
@@ -101,7 +105,18 @@ def test_each_event_is_one_notice_and_one_email_per_person(
     outbox.deliver(story.store)
     subjects = [_subject(m) for m in _to(smtp, "lan.stp@quangngai.gov.vn")]
     assert "Nhắc hạn: 2371/UBND-TTHC, mục 1." in subjects
-    assert "Đôn đốc: 2371/UBND-TTHC, mục 1." in subjects
+    assert "Đôn đốc: 2371/UBND-TTHC, mục 1." not in subjects  # a draft tells nobody
+    letters.release(story.store, [URGING], "Nguyễn Thị Bình")
+    with Session(story.store.engine) as session:
+        urging = session.exec(select(LetterRecord).where(LetterRecord.key == URGING)).one()
+    assert urging.reference.startswith("01/SNV-")  # numbered by its release
+    notices.collect(story.store)
+    outbox.deliver(story.store)
+    urged = [m for m in _to(smtp, "lan.stp@quangngai.gov.vn") if _subject(m).startswith("Đôn")]
+    assert [_subject(m) for m in urged] == ["Đôn đốc: 2371/UBND-TTHC, mục 1."]
+    body = urged[0].get_payload(decode=True).decode()  # type: ignore[union-attr]
+    assert f"Công văn số {urging.reference} ngày 21/5/2024 đôn đốc đơn vị báo cáo ngay" in body
+    assert notices.collect(story.store) == 0
     # A returned report.
     clerk, coordinator = Browser(story.app), Browser(story.app)
     clerk.log_in("lan.stp")
