@@ -220,3 +220,23 @@ def test_a_department_named_with_its_province_is_that_department(tmp_path: Path)
     )
     spec = _read(tmp_path, "1. Giao Sở Nội vụ tổng hợp.\n", head=head)["spec"]
     assert [r.get("units") for r in spec["recipients"]] == [["qng"], ["qng.snv"]]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "deadline"),
+    [
+        ("tổng hợp, báo cáo UBND tỉnh trước 16 giờ 00 ngày 20/6/2024.", {"before": "2024-06-20"}),
+        ("báo cáo chậm nhất 10h30 ngày 28/6/2024.", {"latest": "2024-06-28"}),
+        ("gửi kết quả về Sở Nội vụ trước ngày 25/6.", {"before": "2024-06-25"}),
+        ("hoàn thành trong tháng 7.", {"month": "2024-07"}),
+        ("định kỳ 6 tháng báo cáo UBND tỉnh.", {"recurring": True}),
+    ],
+    ids=["hour-before-day", "hour-latest", "day-without-year", "month-without-year",
+         "every-six-months"],
+)  # fmt: skip
+def test_a_time_is_read_as_letters_write_it(
+    tmp_path: Path, sentence: str, deadline: dict[str, Any]
+) -> None:
+    """The letter is dated 10/6/2024: a day or month without its year is the next one."""
+    task = _read(tmp_path, f"1. Giao Sở Nội vụ rà soát hồ sơ trễ hạn; {sentence}\n")["tasks"]
+    assert task["1."]["deadline"] == deadline

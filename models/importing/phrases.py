@@ -15,6 +15,10 @@ _DAY = r"(\d{1,2})"
 # "20/5/2024", "20-5-2024", "20.5.2024", "ngày 09 tháng 6 năm 2023"
 DATE = rf"{_DAY}\s*(?:/|-|\.|\s+tháng\s+)\s*(\d{{1,2}})\s*(?:/|-|\.|\s+năm\s+)\s*(\d{{4}})"
 _ROMAN_Q = r"(IV|I{1,3}|[1-4])"
+# "trước 16 giờ 00 ngày 20/9/2024", "chậm nhất 10h30 ngày …": the hour does not change the day.
+_HOUR = r"(?:\d{1,2}\s*(?:giờ|h)\s*(?:\d{2})?(?:\s*phút)?,?\s*)?"
+# "trước ngày 25/9": a day and month whose year is the letter's.
+_DAY_MONTH = rf"{_DAY}\s*/\s*(\d{{1,2}})(?![\d/-]|\.\d)"
 
 
 def day_of(day: str, month: str, year: str) -> dt.date | None:
@@ -36,20 +40,26 @@ class DeadlineRead:
 
 _RECURRING = re.compile(
     r"\b(thường xuyên|hằng năm|hàng năm|định kỳ(?: hằng| hàng)? (?:tháng|quý|năm|tuần)"
+    r"|định kỳ (?:0?6|sáu) tháng"
     r"|hằng (?:tháng|quý|tuần)|hàng (?:tháng|quý|tuần)|trước ngày \d{1,2} (?:hằng|hàng) tháng"
     r"|của tháng đầu quý sau|liên tục)\b",
     re.IGNORECASE,
 )
 _FORMS: list[tuple[str, re.Pattern[str]]] = [
     ("latest", re.compile(
-        rf"(?:chậm nhất|muộn nhất)(?: là| đến| vào)*(?: hết)?(?: ngày)? {DATE}", re.I)),
+        rf"(?:chậm nhất|muộn nhất)(?: là| đến| vào)*(?: hết)? {_HOUR}(?:ngày )?{DATE}", re.I)),
     ("latest", re.compile(rf"hoàn thành trong ngày {DATE}|(?:trước|đến) hết ngày {DATE}", re.I)),
-    ("before", re.compile(rf"trước(?: ngày)? {DATE}", re.I)),
+    ("before", re.compile(rf"trước {_HOUR}(?:ngày )?{DATE}", re.I)),
+    ("latest_this_year", re.compile(
+        rf"(?:chậm nhất|muộn nhất)(?: là| đến| vào)*(?: hết)? {_HOUR}(?:ngày )?{_DAY_MONTH}",
+        re.I)),
+    ("before_this_year", re.compile(rf"trước {_HOUR}(?:ngày )?{_DAY_MONTH}", re.I)),
     ("month", re.compile(
         r"(?:trong |hoàn thành |trước )?tháng (\d{1,2})(?:\s*/\s*|\s+năm\s+)(\d{4})", re.I)),
     ("quarter", re.compile(rf"(?:trong )?quý {_ROMAN_Q}(?:\s*/\s*|\s+năm\s+)(\d{{4}})", re.I)),
     ("quarter_only", re.compile(rf"^(?:trong )?quý {_ROMAN_Q}\.?$", re.I)),
     ("month_only", re.compile(r"^(?:trong )?tháng (\d{1,2})\.?$", re.I)),
+    ("month_only", re.compile(r"\btrong tháng (\d{1,2})(?=[.;,)]|$)", re.I)),
     ("working_days", re.compile(
         r"(?:trong (?:thời hạn |vòng )?)?(\d{1,3}) ngày làm việc"
         r"(?:,? kể từ (?:ngày|khi) (nhận được|ký|ban hành|nhận)[^.;,]*)?", re.I)),
@@ -80,12 +90,20 @@ def deadline_in(text: str, issued_on: dt.date | None) -> list[DeadlineRead]:
 def _value(form: str, m: re.Match[str], issued_on: dt.date | None) -> dict[str, Any] | None:
     groups = [g for g in m.groups() if g is not None]
     year = issued_on.year if issued_on else None
-    if form in ("latest", "before", "date_only"):
+    if form in ("latest", "before", "date_only", "latest_this_year", "before_this_year"):
+        if form.endswith("_this_year"):  # the next such day on or after the letter's
+            if issued_on is None:
+                return None
+            later = (int(groups[1]), int(groups[0])) < (issued_on.month, issued_on.day)
+            groups = [*groups[:2], str(issued_on.year + later)]
         day = day_of(*groups[:3])
-        return {"before" if form == "before" else "latest": day.isoformat()} if day else None
+        kind = "before" if form.startswith("before") else "latest"
+        return {kind: day.isoformat()} if day else None
     if form in ("month", "month_only"):
         month = int(groups[0])
         y = int(groups[1]) if form == "month" else year
+        if form == "month_only" and issued_on is not None and month < issued_on.month:
+            y = issued_on.year + 1  # "trong tháng 1" written in December
         return {"month": f"{y:04d}-{month:02d}"} if y and 1 <= month <= 12 else None
     if form in ("quarter", "quarter_only"):
         q = groups[0].upper()
