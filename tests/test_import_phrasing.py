@@ -240,3 +240,17 @@ def test_a_time_is_read_as_letters_write_it(
     """The letter is dated 10/6/2024: a day or month without its year is the next one."""
     task = _read(tmp_path, f"1. Giao Sở Nội vụ rà soát hồ sơ trễ hạn; {sentence}\n")["tasks"]
     assert task["1."]["deadline"] == deadline
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        "1. Về rà soát hồ sơ trễ hạn: Sở Tư pháp chủ trì thực hiện trước ngày 20/6/2024.",
+        "1. Rà soát hồ sơ trễ hạn (Sở Tư pháp chủ trì; hoàn thành trước ngày 20/6/2024).",
+        "1. Rà soát hồ sơ trễ hạn: giao Sở Tư pháp thực hiện, hoàn thành trước ngày 20/6/2024.",
+    ],
+    ids=["topic-then-lead", "lead-in-brackets", "topic-then-given"],
+)
+def test_a_lead_named_after_the_work_is_the_lead(tmp_path: Path, item: str) -> None:
+    task = _read(tmp_path, f"{item}\n")["tasks"]["1."]
+    assert (task["lead"], task["deadline"]) == (["qng.stp"], {"before": "2024-06-20"})

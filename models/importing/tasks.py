@@ -114,7 +114,7 @@ class TaskReading:
         codes = self.names.listed(text[asks[-1].end() :]).codes
         return [c for c in codes if not self.issuer or c != self.issuer.code]
 
-    def leads(self, text: str) -> list[str]:
+    def leads(self, text: str, *, past_topic: bool = True) -> list[str]:
         k = key(text)
         if _ALL_RECIPIENTS.match(k) and self.recipient_codes:
             return list(dict.fromkeys(self.recipient_codes))
@@ -132,6 +132,15 @@ class TaskReading:
         chaired = re.search(r"(?:giao|do)\s+(.{3,120}?)\s+chủ trì", first, re.IGNORECASE)
         if chaired:
             return self.names.listed(chaired[1]).codes
+        # "Rà soát hồ sơ (Sở Tư pháp chủ trì; …)": the names just before "chủ trì".
+        for chair in re.finditer(r"[(;:,]\s*([^(;:,]{3,120}?)\s+chủ trì\b", text):
+            if codes := self.names.listed(chair[1]).codes:
+                return codes
+        # "Về rà soát hồ sơ: Sở Tư pháp …", "Rà soát hồ sơ: giao Sở Tư pháp …": a topic, then
+        # the lead.
+        topic, colon, rest = text.partition(": ")
+        if colon and past_topic and len(topic) < 160:
+            return self.leads(rest, past_topic=False)
         return []
 
     def cooperating(self, text: str) -> list[str]:
