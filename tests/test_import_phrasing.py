@@ -59,11 +59,13 @@ def _read(tmp_path: Path, body: str, head: str = HEAD, signed: str = SIGNED) -> 
          "qng.stp"),
         ("báo cáo kết quả thực hiện về UBND tỉnh (qua Sở Nội vụ) trước ngày 20/6/2024.",
          "qng.snv"),
+        ("gửi báo cáo về UBND tỉnh (thông qua Sở Nội vụ) trước ngày 20/6/2024.", "qng.snv"),
         ("định kỳ hằng tháng báo cáo tiến độ về UBND tỉnh (qua Sở Tài chính).", "qng.stc"),
         ("báo cáo định kỳ (kèm số liệu, phân tích nguyên nhân), gửi về UBND tỉnh (qua Sở Nội vụ) "
          "trước ngày 20/6/2024.", "qng.snv"),
     ],
-    ids=["list-sent-to", "report-sent-to", "through-office", "monthly-through", "aside-first"],
+    ids=["list-sent-to", "report-sent-to", "through-office", "through-office-long",
+         "monthly-through", "aside-first"],
 )  # fmt: skip
 def test_a_report_goes_to_the_office_the_sentence_reaches(
     tmp_path: Path, sentence: str, office: str

@@ -32,7 +32,9 @@ _GIVE = re.compile(r"\b(?:giao(?: cho)?|chỉ đạo)\s+", re.IGNORECASE)
 # A verb by which work goes to someone, and the word that leads past what is sent to whom.
 _REPORTING = re.compile(r"\b(gửi|báo cáo|nộp|trình)\s+", re.IGNORECASE)
 _TOWARDS = re.compile(r"(?:^|\s)(?:về|đến|tới|lên|cho)\s+", re.IGNORECASE)
-_VIA = re.compile(r"[^;.()]{0,160}?\(\s*[*_]*\s*qua ([^)]+)\)")  # "UBND tỉnh (qua Sở Nội vụ)"
+_VIA = re.compile(
+    r"[^;.()]{0,160}?\(\s*[*_]*\s*(?:thông )?qua ([^)]+)\)"
+)  # "UBND tỉnh (qua Sở Nội vụ)"
 _SAME_TIME = re.compile(r"(?:thời hạn|thời gian) (?:như|theo) (?:tại )?(?:mục|điểm) (\d+)", re.I)
 _HEAD_TITLE = re.compile(r"^\s*(?:chủ tịch|giám đốc|thủ trưởng|chánh văn phòng)\s+", re.IGNORECASE)
 
