@@ -15,6 +15,7 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import docx
 from docx.document import Document
@@ -232,6 +233,7 @@ class _Numbering:
         # (numId, level) -> (format, text such as "%1." or "%1.%2", first value)
         self.formats: dict[tuple[str, int], tuple[str, str, int]] = {}
         self.counters: dict[str, dict[int, int]] = {}
+        self.styled = _styled_numbering(document)
         try:
             root = document.part.numbering_part.element
         except (KeyError, NotImplementedError):
@@ -251,7 +253,7 @@ class _Numbering:
                 )
 
     def mark(self, p: Paragraph) -> str:
-        found = _numbered(p)
+        found = _numbered(p, self.styled)
         if found is None:
             return ""
         num_id, level = found
@@ -272,21 +274,47 @@ class _Numbering:
         return re.sub(r"%(\d)", shown, text) + " "
 
 
-def _numbered(p: Paragraph) -> tuple[str, int] | None:
-    """The list (numId) and level of P, from its own properties or else its styles'."""
-    holders = [p._p]
-    style = p.style
-    while style is not None:
-        holders.append(style.element)
-        style = style.base_style
-    for holder in holders:
-        num_id = holder.xpath("./w:pPr/w:numPr/w:numId/@w:val")
-        if num_id:
-            level = holder.xpath("./w:pPr/w:numPr/w:ilvl/@w:val")
-            if str(num_id[0]) == "0":  # numbering switched off
-                return None
-            return str(num_id[0]), int(level[0]) if level else 0
-    return None
+def _numbered(p: Paragraph, styled: dict[str, tuple[str, int] | None]) -> tuple[str, int] | None:
+    """The list (numId) and level of P, from its own properties or else its style's."""
+    found = _num_pr(p._p)
+    if found is not None:
+        return found or None
+    style = p._p.find(f"{_W}pPr/{_W}pStyle")
+    return styled.get(style.get(f"{_W}val", "") if style is not None else "")
+
+
+def _num_pr(element: Any) -> tuple[str, int] | tuple[()] | None:
+    """ELEMENT's own numbering: None when it has none, () when it switches numbering off."""
+    num_id = element.find(f"{_W}pPr/{_W}numPr/{_W}numId")
+    if num_id is None:
+        return None
+    if num_id.get(f"{_W}val") == "0":
+        return ()
+    level = element.find(f"{_W}pPr/{_W}numPr/{_W}ilvl")
+    return num_id.get(f"{_W}val", ""), int(level.get(f"{_W}val", "0")) if level is not None else 0
+
+
+def _styled_numbering(document: Document) -> dict[str, tuple[str, int] | None]:
+    """Each paragraph style's numbering, through the styles it is based on, read once from the
+    styles' XML (looking styles up paragraph by paragraph would double the time to read a
+    letter). The default paragraph style is also under ""."""
+    styles = {
+        s.get(f"{_W}styleId", ""): s
+        for s in document.styles.element.iterchildren(f"{_W}style")
+        if s.get(f"{_W}type") == "paragraph"
+    }
+    out: dict[str, tuple[str, int] | None] = {}
+    for style_id, style in styles.items():
+        current, found = style, None
+        for _ in range(len(styles)):  # a based-on chain ends, even if a file loops it
+            if current is None or (found := _num_pr(current)) is not None:
+                break
+            based = current.find(f"{_W}basedOn")
+            current = styles.get(based.get(f"{_W}val", "")) if based is not None else None
+        out[style_id] = found or None
+        if style.get(f"{_W}default") in ("1", "true"):
+            out[""] = out[style_id]
+    return out
 
 
 def _counted(count: int, fmt: str) -> str:
