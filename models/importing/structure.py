@@ -96,14 +96,15 @@ def _parts(text: str) -> list[str]:
         return _signer_parts(text)
     # "- TT Tỉnh ủy, TT HĐND tỉnh; PHÓ CHỦ TỊCH", "- Các Sở: Tài chính, KT. CHÁNH VĂN
     # PHÒNG": a recipient (or the rest of one) and, beside it, the signer's title.
-    for m in re.finditer(r"(?<=\s)\S", text):
-        tail = text[m.start() :]
-        if is_caps(tail):
-            left = text[: m.start()].strip()
-            titled = AUTHORITY.match(tail) or _TITLE.search(tail)
-            if titled and len(tail.split()) >= 2 and any(c.isalpha() for c in left):
-                return [left, *_signer_parts(tail)]
-            break
+    # The capitals can only start after the line's last small letter (found once: testing
+    # every word's tail made long lines cost their length squared).
+    small = max((i for i, c in enumerate(text) if c.isalpha() and not c.isupper()), default=-1)
+    after = next((m for m in re.finditer(r"(?<=\s)\S", text) if m.start() > small), None)
+    if after is not None and is_caps(tail := text[after.start() :]):
+        left = text[: after.start()].strip()
+        titled = AUTHORITY.match(tail) or _TITLE.search(tail)
+        if titled and len(tail.split()) >= 2 and any(c.isalpha() for c in left):
+            return [left, *_signer_parts(tail)]
     # "- Lưu: VT, CN. Nguyễn Hữu Tình": the archive line and, beside it, the signer's name.
     archive = re.match(r"^[-–+]?\s*Lưu\s*:?.*?[.;]\s+(?=\S+(?: \S+){1,4}$)", text)
     if archive and all(w[:1].isupper() and w[1:].islower() for w in text[archive.end() :].split()):
