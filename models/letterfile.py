@@ -119,6 +119,7 @@ def _pdf_lines(path: Path) -> list[Line]:
 _PAGE_NUMBER = re.compile(r"^\s*(?:-\s*)?\d{1,3}(?:\s*-)?\s*$")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_LIST_ITEM = re.compile(r"^\s*[*+]\s+")
 _CELL_BREAK = re.compile(r"<br\s*/?>|\\ ", re.IGNORECASE)  # Markdown cells also break at "\ "
 
 
@@ -134,6 +135,8 @@ def _text_lines(text: str, *, markdown: bool = False) -> list[Line]:
     whole = max((len(raw) for raw in raws), default=0) > 110
     broken = False  # the line before ended in a hard break
     for n, raw in enumerate(raws, start=1):
+        if markdown:  # a Markdown list item "* Như trên;" is the letter's "- Như trên;"
+            raw = _LIST_ITEM.sub("- ", raw)
         ends_broken = markdown and bool(_HARD_BREAK.search(raw))
         if ends_broken:
             raw = _HARD_BREAK.sub("", raw)

@@ -181,3 +181,54 @@ def test_a_dash_in_the_product_column_is_no_product(tmp_path: Path) -> None:
     )
     assert read["tasks"]["PL.1"]["product"] == "Báo cáo rà soát"
     assert read["tasks"]["PL.2"]["product"] is None
+
+
+def test_a_markdown_list_of_copies_is_the_copies_list(tmp_path: Path) -> None:
+    read = _text_letter(
+        tmp_path,
+        "cong-van.md",
+        [
+            *HEAD,
+            "1. Giao Sở Nội vụ tổng hợp, báo cáo trước ngày 20/6/2024.",
+            "",
+            "**KT. CHỦ TỊCH**  ",
+            "**PHÓ CHỦ TỊCH**",
+            "",
+            "**Trần Phước Hiền**",
+            "",
+            "**Nơi nhận:**",
+            "",
+            "* Như trên;",
+            "* CT, các PCT UBND tỉnh;",
+            "* Lưu: VT, NC.",
+        ],
+    )
+    assert read["spec"]["distribution"] == ["Như trên", "CT, các PCT UBND tỉnh"]
+    assert read["spec"]["archive"] == ["VT", "NC"]
+    assert read["spec"]["signer"]["name"] == "Trần Phước Hiền"
+
+
+def test_sub_items_under_a_lead_in_naming_nobody_are_each_a_doubt(tmp_path: Path) -> None:
+    path = tmp_path / "cong-van.txt"
+    path.write_text(
+        "\n".join(
+            [
+                *HEAD,
+                "1. Để khắc phục tình trạng trên, cần thực hiện:",
+                "a) Số hóa hồ sơ ngay khi tiếp nhận.",
+                "b) Rà soát hồ sơ tồn đọng.",
+                "",
+                "Nơi nhận:",
+                "- Như trên;",
+                "- Lưu: VT, NC.",
+                "KT. CHỦ TỊCH",
+                "PHÓ CHỦ TỊCH",
+                "Trần Phước Hiền",
+            ]
+        ),
+        encoding="utf-8",
+    )
+    imported = import_letter(read_letter(path), ORG, "org.yaml", path.name)
+    doubts = [(u.field, u.what) for u in imported.unread]
+    assert ("items (1.a))", "mục không ghi rõ đơn vị chủ trì") in doubts
+    assert ("items (1.b))", "mục không ghi rõ đơn vị chủ trì") in doubts

@@ -13,7 +13,7 @@ import pytest
 from models.importing import import_letter
 from models.letterfile import read_letter
 from models.org import OrgTree
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, ROOT
 
 ORG = OrgTree.load(EXAMPLES / "org" / "quang-ngai.yaml")
 
@@ -256,3 +256,32 @@ def test_a_time_is_read_as_letters_write_it(
 def test_a_lead_named_after_the_work_is_the_lead(tmp_path: Path, item: str) -> None:
     task = _read(tmp_path, f"{item}\n")["tasks"]["1."]
     assert (task["lead"], task["deadline"]) == (["qng.stp"], {"before": "2024-06-20"})
+
+
+def test_the_heads_of_departments_and_of_districts_lead_the_sub_items(tmp_path: Path) -> None:
+    body = (
+        "1. Yêu cầu Giám đốc các sở, Thủ trưởng các ban, ngành thuộc tỉnh và Chủ tịch UBND các "
+        "huyện, thị xã, thành phố:\n"
+        "a) Số hóa hồ sơ ngay khi tiếp nhận, hoàn thành trước ngày 30/9/2024.\n"
+        "b) Rà soát hồ sơ tồn đọng; thời gian hoàn thành chậm nhất ngày 06/9/2024.\n"
+    )
+    tasks = _read(tmp_path, body)["tasks"]
+    assert tasks["1.a)"]["lead"] == tasks["1.b)"]["lead"] == ["qng.so-nganh", "qng.huyen"]
+    assert tasks["1.b)"]["deadline"] == {"latest": "2024-09-06"}
+
+
+def test_wards_and_communes_listed_under_one_kind_are_each_a_lead(tmp_path: Path) -> None:
+    """Đắk Lắk after 07/2025: "UBND các xã, phường:" lists units of either kind, and one
+    named with its own kind after "và" keeps it."""
+    org = OrgTree.load(ROOT / "tests" / "imports" / "corpus" / "dev" / "orgs" / "dak-lak-2025.yaml")
+    letter = tmp_path / "cong-van.txt"
+    letter.write_text(
+        "ỦY BAN NHÂN DÂN\nTỈNH ĐẮK LẮK\nSố: 905/UBND-NC\nV/v bố trí công chức\n"
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        "Đắk Lắk, ngày 15 tháng 8 năm 2025\n\nKính gửi: UBND các xã, phường.\n\n"
+        "1. Chủ tịch UBND các xã, phường: Ea Kar, Tân An và UBND phường Tân Lập chỉ đạo rà "
+        "soát, báo cáo trước ngày 29/8/2025.\n" + SIGNED,
+        encoding="utf-8",
+    )
+    tasks = import_letter(read_letter(letter), org, "org.yaml", letter.name).facts["tasks"]
+    assert tasks[0]["lead"] == ["dl.ea-kar", "dl.tan-an", "dl.tan-lap"]

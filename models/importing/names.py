@@ -28,6 +28,8 @@ _SPELLED = (
     # The same groups in the words letters use for them.
     ("sở, ngành", "sở, ban, ngành"),
     ("ban, ngành, đoàn thể", "ban, ngành"),
+    # "Giám đốc các sở, Thủ trưởng các ban, ngành tỉnh": the heads of one group.
+    ("sở, thủ trưởng các ban, ngành", "sở, ban, ngành"),
     (" thuộc tỉnh", " tỉnh"),
     (" cấp tỉnh", " tỉnh"),
 )
@@ -57,8 +59,9 @@ _KIND_BARE = re.compile(r"\b(?:các )?(sở|phòng|ubnd các (?:xã|phường|hu
 _PLACE_WORDS = ("cấp tỉnh", "tỉnh", "cấp huyện", "huyện", "thị xã", "thành phố", "cấp xã")
 # "các Sở: Nội vụ, Tư pháp, Tài chính" — the kind said once for a list of names.
 _KIND_LIST = re.compile(
-    r"\b(?:các )?(sở|phòng|ban|ubnd các (?:xã|phường|huyện))\s*:\s*([^:;]+?)(?=;|:|$| chủ trì|"
-    r" thực hiện| tổ chức| rà soát| khẩn trương| căn cứ| tăng cường| triển khai| báo cáo)"
+    r"\b(?:các )?(sở|phòng|ban|ubnd các (?:xã|phường|huyện)(?:, (?:xã|phường|thị trấn))*)\s*:\s*"
+    r"([^:;]+?)(?=;|:|$| chủ trì| thực hiện| tổ chức| rà soát| khẩn trương| căn cứ| tăng cường"
+    r"| triển khai| báo cáo| chỉ đạo)"
 )
 
 
@@ -142,12 +145,18 @@ class Names:
         name with "và" in it ("Văn hóa và Thông tin") stays whole."""
 
         def spread(found: re.Match[str]) -> str:
-            kind = re.sub(r"^ubnd các (\w+)$", r"ubnd \1", found[1])
+            # "ubnd các xã, phường: a, b" -> each name with the kind it is a unit of
+            kinds = [f"ubnd {k}" for k in re.findall(r"xã|phường|huyện|thị trấn", found[1])]
+            kinds = kinds if found[1].startswith("ubnd") else [found[1]]
             parts = [p.strip() for p in found[2].split(",") if p.strip()]
             last = parts[-1] if parts else ""
-            if " và " in last and not self.at(f"{kind} {last}"):
+            if " và " in last and not any(self.names(f"{k} {last}") for k in kinds):
                 parts[-1:] = [p.strip() for p in last.split(" và ")]
-            return ", ".join(f"{kind} {p}" for p in parts)
+            named = (next((k for k in kinds if self.names(f"{k} {p}")), kinds[0]) for p in parts)
+            return ", ".join(  # "… và UBND xã Ea Kar" names its own kind
+                p if re.match(r"(?:ubnd|sở|phòng|ban) ", p) else f"{kind} {p}"
+                for kind, p in zip(named, parts, strict=True)
+            )
 
         return self._spread_bare(_KIND_LIST.sub(spread, text))
 
@@ -164,6 +173,11 @@ class Names:
                 spread = [f"{kind} {p.strip()}" for p in parts[:named]]
                 return text[: found.start()] + ",".join([", ".join(spread), *parts[named:]])
         return text
+
+    def names(self, text: str) -> bool:
+        """TEXT (a key) is, whole, the name of a unit or group."""
+        found = self.at(text)
+        return found is not None and found[1] >= len(text)
 
     def at(self, text: str, start: int = 0) -> tuple[str, int] | None:
         """The unit or group whose name starts TEXT (a key) at START, and where it ends."""

@@ -73,8 +73,11 @@ class TaskReading:
             for sub in subs:
                 sub.read = self.task_of(sub.whole(), sub.line, None)
                 inherited = self.task_of(sub.whole(), sub.line, node.read)
+                label = f"{prefix}{node.label}{sub.label}"
                 if inherited["lead"]:
-                    out.append({**inherited, "label": f"{prefix}{node.label}{sub.label}"})
+                    out.append({**inherited, "label": label})
+                elif section is None:
+                    self.note(sub.line, "mục không ghi rõ đơn vị chủ trì", f"items ({label})")
             if subs:
                 continue
             if node.read["lead"]:
