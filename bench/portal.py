@@ -9,7 +9,7 @@ then submits a report with a 1 MB PDF. Printed: throughput, p50/p95 latency per 
 generator's own CPU, the reports counted after (none lost or doubled), and the coordinator's
 board render time for the province.
 
-    .venv/bin/python bench/portal.py [--cluster postgresql://postgres@127.0.0.1:5432] [--rounds 5]
+    .venv/bin/python bench/portal.py [--cluster postgresql://postgres@127.0.0.1:5432] [--rounds 20]
 """
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cluster", default="postgresql://postgres@127.0.0.1:5432")
     parser.add_argument("--maintenance-db", default="test")
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2, help="portal processes")
     args = parser.parse_args()
     name = f"chidao_portal_bench_{uuid.uuid4().hex[:8]}"
