@@ -232,3 +232,43 @@ def test_sub_items_under_a_lead_in_naming_nobody_are_each_a_doubt(tmp_path: Path
     doubts = [(u.field, u.what) for u in imported.unread]
     assert ("items (1.a))", "mục không ghi rõ đơn vị chủ trì") in doubts
     assert ("items (1.b))", "mục không ghi rõ đơn vị chủ trì") in doubts
+
+
+def test_one_column_for_who_leads_and_who_cooperates_is_read_as_both(tmp_path: Path) -> None:
+    """An appendix with "Cơ quan thực hiện" holding "Chủ trì: … Phối hợp: …" in each cell."""
+    read = _text_letter(
+        tmp_path,
+        "ke-hoach.md",
+        [
+            *HEAD[:3],
+            *HEAD[4:8],
+            "KẾ HOẠCH",
+            "Rà soát hồ sơ thủ tục hành chính trễ hạn",
+            "",
+            "Căn cứ tình hình thực tế, UBND tỉnh ban hành Kế hoạch như sau:",
+            "",
+            "I. MỤC ĐÍCH",
+            "Nâng cao chất lượng giải quyết hồ sơ.",
+            "",
+            "TM. ỦY BAN NHÂN DÂN",
+            "CHỦ TỊCH",
+            "Đặng Văn Minh",
+            "",
+            "Nơi nhận:",
+            "- Các sở, ban, ngành tỉnh;",
+            "- Lưu: VT, NC.",
+            "",
+            "PHỤ LỤC",
+            "",
+            "| TT | Nội dung nhiệm vụ | Cơ quan thực hiện | Thời hạn hoàn thành | Sản phẩm |",
+            "|---|---|---|---|---|",
+            "| 1 | Rà soát hồ sơ trễ hạn | Chủ trì: Sở Nội vụ Phối hợp: Sở Tư pháp; Sở Tài chính "
+            "| Quý IV/2024 | Báo cáo rà soát |",
+            "| 2 | Tập huấn cán bộ một cửa | Sở Tư pháp | Trước 15 giờ ngày 05/12/2024 | — |",
+        ],
+    )
+    first, second = read["tasks"]["PL.1"], read["tasks"]["PL.2"]
+    assert (first["lead"], first["cooperating"]) == (["qng.snv"], ["qng.stp", "qng.stc"])
+    assert first["deadline"] == {"quarter": "2024-Q4"}
+    assert (second["lead"], second["cooperating"]) == (["qng.stp"], [])
+    assert second["deadline"] == {"before": "2024-12-05"}

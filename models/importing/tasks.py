@@ -194,15 +194,16 @@ class TaskReading:
 
     def appendix_tasks(self, rows: list[Line]) -> None:
         head_at = next(
-            (i for i, r in enumerate(rows) if any("chủ trì" in key(c) for c in r.cells)), None
+            (i for i, r in enumerate(rows) if any(_LEAD_HEAD.search(key(c)) for c in r.cells)), None
         )
         if head_at is None:
             self.note(rows[0], "phụ lục không có cột «chủ trì»", "items")
             return
         head = [key(c) for c in rows[head_at].cells]
+        lead_at = next(i for i, h in enumerate(head) if _LEAD_HEAD.search(h))
         columns = {
             "text": _column(head, "nội dung", "nhiệm vụ", "tên nhiệm vụ"),
-            "lead": _column(head, "chủ trì"),
+            "lead": lead_at,
             "cooperating": _column(head, "phối hợp"),
             "product": _column(head, "sản phẩm", "kết quả"),
             "deadline": _column(head, "thời gian", "thời hạn", "tiến độ"),
@@ -217,8 +218,16 @@ class TaskReading:
                 for name, i in columns.items()
             }
             task: dict[str, Any] = {"label": f"PL.{number[1]}", "text": cell["text"]}
-            task["lead"] = self._cell_units(row, cell["lead"], "chủ trì")
-            task["cooperating"] = self._cell_units(row, cell["cooperating"], "phối hợp")
+            # One column for both: "Chủ trì: Công an tỉnh Phối hợp: UBND các xã, phường".
+            lead, joint, along = (
+                *re.split(r"(?i)(phối hợp\s*:)", cell["lead"], maxsplit=1),
+                "",
+                "",
+            )[:3]
+            lead = re.sub(r"(?i)^\s*chủ trì\s*:", "", lead)
+            task["lead"] = self._cell_units(row, lead, "chủ trì")
+            cooperating = along if joint else cell["cooperating"]
+            task["cooperating"] = self._cell_units(row, cooperating, "phối hợp")
             product = cell["product"].strip()
             task["product"] = product if product.strip("-–—_. x") else None  # "—": none
             report_to = self.report_to(st.plain(cell["text"]))
@@ -326,6 +335,10 @@ def _hoist_closing_deadline(item: dict[str, Any]) -> None:
     closing_only = "deadline" in subs[-1] and not any("deadline" in s for s in subs[:-1])
     if len(subs) > 1 and closing_only and "deadline" not in item:
         item["deadline"] = subs[-1].pop("deadline")
+
+
+# The column of who leads: "Cơ quan chủ trì", or one for all who act ("Cơ quan thực hiện").
+_LEAD_HEAD = re.compile(r"chủ trì|(?:cơ quan|đơn vị) (?:thực hiện|thực hiện chính|phụ trách)")
 
 
 def _column(head: list[str], *words: str) -> int | None:
