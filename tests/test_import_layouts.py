@@ -42,6 +42,35 @@ def _text_letter(tmp_path: Path, name: str, lines: list[str]) -> dict[str, Any]:
     return _imported(path)
 
 
+# A plan without a "Kính gửi", signed before its copies, its tasks in the appendix that follows.
+PLAN = [
+    *HEAD[:3],
+    *HEAD[4:8],
+    "KẾ HOẠCH",
+    "Rà soát hồ sơ thủ tục hành chính trễ hạn",
+    "",
+    "Căn cứ tình hình thực tế, UBND tỉnh ban hành Kế hoạch như sau:",
+    "",
+    "I. MỤC ĐÍCH",
+    "Nâng cao chất lượng giải quyết hồ sơ.",
+    "",
+    "TM. ỦY BAN NHÂN DÂN",
+    "CHỦ TỊCH",
+    "Đặng Văn Minh",
+    "",
+    "Nơi nhận:",
+    "- Các sở, ban, ngành tỉnh;",
+    "- Lưu: VT, NC.",
+    "",
+    "PHỤ LỤC",
+    "",
+]
+
+
+def _plan(tmp_path: Path, appendix: list[str]) -> dict[str, Any]:
+    return _text_letter(tmp_path, "ke-hoach.md", [*PLAN, *appendix])
+
+
 def test_a_signature_set_as_paragraphs_before_the_copies_is_the_signer(tmp_path: Path) -> None:
     read = _text_letter(
         tmp_path,
@@ -147,30 +176,9 @@ def test_markdown_hard_breaks_keep_a_title_and_a_table_cell_together(tmp_path: P
 
 
 def test_a_dash_in_the_product_column_is_no_product(tmp_path: Path) -> None:
-    read = _text_letter(
+    read = _plan(
         tmp_path,
-        "ke-hoach.md",
         [
-            *HEAD[:3],
-            *HEAD[4:8],
-            "KẾ HOẠCH",
-            "Rà soát hồ sơ thủ tục hành chính trễ hạn",
-            "",
-            "Căn cứ tình hình thực tế, UBND tỉnh ban hành Kế hoạch như sau:",
-            "",
-            "I. MỤC ĐÍCH",
-            "Nâng cao chất lượng giải quyết hồ sơ.",
-            "",
-            "TM. ỦY BAN NHÂN DÂN",
-            "CHỦ TỊCH",
-            "Đặng Văn Minh",
-            "",
-            "Nơi nhận:",
-            "- Các sở, ban, ngành tỉnh;",
-            "- Lưu: VT, NC.",
-            "",
-            "PHỤ LỤC",
-            "",
             "| TT | Nội dung công việc | Cơ quan chủ trì | Cơ quan phối hợp | Sản phẩm "
             "| Thời gian |",
             "|---|---|---|---|---|---|",
@@ -236,30 +244,9 @@ def test_sub_items_under_a_lead_in_naming_nobody_are_each_a_doubt(tmp_path: Path
 
 def test_one_column_for_who_leads_and_who_cooperates_is_read_as_both(tmp_path: Path) -> None:
     """An appendix with "Cơ quan thực hiện" holding "Chủ trì: … Phối hợp: …" in each cell."""
-    read = _text_letter(
+    read = _plan(
         tmp_path,
-        "ke-hoach.md",
         [
-            *HEAD[:3],
-            *HEAD[4:8],
-            "KẾ HOẠCH",
-            "Rà soát hồ sơ thủ tục hành chính trễ hạn",
-            "",
-            "Căn cứ tình hình thực tế, UBND tỉnh ban hành Kế hoạch như sau:",
-            "",
-            "I. MỤC ĐÍCH",
-            "Nâng cao chất lượng giải quyết hồ sơ.",
-            "",
-            "TM. ỦY BAN NHÂN DÂN",
-            "CHỦ TỊCH",
-            "Đặng Văn Minh",
-            "",
-            "Nơi nhận:",
-            "- Các sở, ban, ngành tỉnh;",
-            "- Lưu: VT, NC.",
-            "",
-            "PHỤ LỤC",
-            "",
             "| TT | Nội dung nhiệm vụ | Cơ quan thực hiện | Thời hạn hoàn thành | Sản phẩm |",
             "|---|---|---|---|---|",
             "| 1 | Rà soát hồ sơ trễ hạn | Chủ trì: Sở Nội vụ Phối hợp: Sở Tư pháp; Sở Tài chính "
