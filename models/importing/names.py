@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from models.org import OrgTree, Unit
+from models.org import OrgTree, Unit, UnitKind
 
 # Old and new tone placement name the same office: "Văn hoá" = "Văn hóa".
 _OLD_TONES = {
@@ -81,7 +81,7 @@ class Names:
         self.issuer = issuer
         self.by_first: dict[str, list[tuple[str, str]]] = {}
         # The localities of the tree's committees, as a name may end: "Sở Nội vụ tỉnh Bình Định".
-        places = {self.org.place_of(u) for u in org.walk() if u.kind.value == "committee"}
+        places = {self.org.place_of(u) for u in org.walk() if u.kind is UnitKind.COMMITTEE}
         self.places = sorted((key(p) for p in places if p), key=len, reverse=True)
         seen: set[str] = set()
         for code, name in self._names():
@@ -184,18 +184,21 @@ class Names:
         rest = text[start:]
         for name, code in self.by_first.get(_first(rest), ()):
             if rest.startswith(name) and (len(rest) == len(name) or not rest[len(name)].isalnum()):
-                end = start + len(name)
-                for place in _PLACE_WORDS:  # "Sở Nội vụ tỉnh Đắk Lắk" is still Sở Nội vụ
-                    if text[end:].startswith(f" {place}"):
-                        end += len(place) + 1
-                        for locality in self.places:
-                            after = text[end + 1 + len(locality) : end + 2 + len(locality)]
-                            if text.startswith(f" {locality}", end) and not after.isalnum():
-                                end += len(locality) + 1
-                                break
-                        break
-                return code, end
+                return code, self._past_place(text, start + len(name))
         return None
+
+    def _past_place(self, text: str, end: int) -> int:
+        """Where a name ending at END ends once the place said again after it is passed: "Sở
+        Nội vụ tỉnh", "Sở Nội vụ tỉnh Đắk Lắk" are still Sở Nội vụ."""
+        place = next((p for p in _PLACE_WORDS if text.startswith(f" {p}", end)), None)
+        if place is None:
+            return end
+        end += len(place) + 1
+        for locality in self.places:
+            stop = end + 1 + len(locality)
+            if text.startswith(f" {locality}", end) and not text[stop : stop + 1].isalnum():
+                return stop
+        return end
 
     def listed(self, text: str) -> Found:
         """The units and groups named one after another at the start of TEXT, with the heads'

@@ -64,9 +64,9 @@ class TaskReading:
             node.read = self.task_of(node.whole(), node.line, None)
             same = _SAME_TIME.search(node.whole())  # "…; thời hạn như mục 1."
             if node.read["deadline"] is None and same:
-                earlier = [n for n in nodes if n.label.rstrip(".)") == same[1] and n.read]
+                earlier = [n.read for n in nodes if n.label.rstrip(".)") == same[1] and n.read]
                 if earlier:
-                    node.read["deadline"] = earlier[0].read["deadline"]  # type: ignore[index]
+                    node.read["deadline"] = earlier[0]["deadline"]
             if not node.read["lead"] and section is None and self.opening_leads:
                 node.read["lead"] = self.opening_leads  # the units the opening asks
             subs = node.subs()
@@ -219,14 +219,11 @@ class TaskReading:
             }
             task: dict[str, Any] = {"label": f"PL.{number[1]}", "text": cell["text"]}
             # One column for both: "Chủ trì: Công an tỉnh Phối hợp: UBND các xã, phường".
-            lead, joint, along = (
-                *re.split(r"(?i)(phối hợp\s*:)", cell["lead"], maxsplit=1),
-                "",
-                "",
-            )[:3]
+            joint = re.search(r"(?i)phối hợp\s*:", cell["lead"])
+            lead = cell["lead"][: joint.start()] if joint else cell["lead"]
             lead = re.sub(r"(?i)^\s*chủ trì\s*:", "", lead)
             task["lead"] = self._cell_units(row, lead, "chủ trì")
-            cooperating = along if joint else cell["cooperating"]
+            cooperating = cell["lead"][joint.end() :] if joint else cell["cooperating"]
             task["cooperating"] = self._cell_units(row, cooperating, "phối hợp")
             product = cell["product"].strip()
             task["product"] = product if product.strip("-–—_. x") else None  # "—": none
