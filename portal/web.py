@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -74,15 +75,21 @@ def current(request: Request) -> Person:
     return person
 
 
-async def form_of(request: Request) -> AsyncIterator[FormData]:
-    """The request's form, read on the event loop; its temporary files go when the request
-    ends, whatever happened. The page itself then runs in the thread pool (a plain `def`), so
-    its database work never holds up the other requests of its process."""
+@asynccontextmanager
+async def _form(request: Request) -> AsyncIterator[FormData]:
     form = await request.form()
     try:
         yield form
     finally:
-        await form.close()
+        await form.close()  # the temporary files go, whatever happened
+
+
+async def form_of(request: Request) -> AsyncIterator[FormData]:
+    """The request's form, read on the event loop. The page itself then runs in the thread
+    pool (a plain `def`), so its database work never holds up the other requests of its
+    process."""
+    async with _form(request) as form:
+        yield form
 
 
 @dataclass(frozen=True)
@@ -93,12 +100,14 @@ class Posted:
     form: FormData
 
 
-async def posted(request: Request, form: Annotated[FormData, Depends(form_of)]) -> Posted:
+async def posted(request: Request) -> AsyncIterator[Posted]:
+    """The login first (a stranger's body is never read), then the form and its token."""
     person = await run_in_threadpool(current, request)
-    given = form.get("csrf")
-    if not isinstance(given, str) or not secrets.compare_digest(given, request.state.csrf):
-        raise CsrfRefused
-    return Posted(person, form)
+    async with _form(request) as form:
+        given = form.get("csrf")
+        if not isinstance(given, str) or not secrets.compare_digest(given, request.state.csrf):
+            raise CsrfRefused
+        yield Posted(person, form)
 
 
 Form = Annotated[FormData, Depends(form_of)]
