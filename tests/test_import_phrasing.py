@@ -1,7 +1,9 @@
 """How the reader takes phrasings clerks use every day, each in a short letter of the genre
 written for this test (Quảng Ngãi's tree): to whom a report goes, whom an opening asks, a
 list of units without a colon, a group named with extra generic words, a signer's block beside
-the copies, a subject column beside the date, and a decision cited without "về"."""
+the copies, a subject column beside the date, a decision cited without "về", who is
+criticised and who is asked, a department asked to direct others, and an office heading its
+letter under its committee."""
 
 from __future__ import annotations
 
@@ -285,3 +287,68 @@ def test_wards_and_communes_listed_under_one_kind_are_each_a_lead(tmp_path: Path
     )
     tasks = import_letter(read_letter(letter), org, "org.yaml", letter.name).facts["tasks"]
     assert tasks[0]["lead"] == ["dl.ea-kar", "dl.tan-an", "dl.tan-lap"]
+
+
+def test_who_is_criticised_first_and_then_asked_is_asked(tmp_path: Path) -> None:
+    body = (
+        "1. Phê bình UBND huyện Bình Sơn, UBND huyện Sơn Tịnh do tỷ lệ hồ sơ trễ hạn cao; yêu "
+        "cầu Chủ tịch UBND huyện Bình Sơn, Chủ tịch UBND huyện Sơn Tịnh kiểm điểm trách nhiệm, "
+        "báo cáo kết quả về UBND tỉnh (qua Sở Nội vụ) trước ngày 15/11/2024.\n"
+    )
+    task = _read(tmp_path, body)["tasks"]["1."]
+    assert task["lead"] == ["qng.binh-son", "qng.son-tinh"]
+    assert task["report_to"] == "qng.snv"
+    assert task["deadline"] == {"before": "2024-11-15"}
+
+
+def test_a_department_asked_to_direct_others_does_the_work_itself(tmp_path: Path) -> None:
+    """Unlike UBND tỉnh asked to direct the districts, a department directs as part of its own
+    task."""
+    body = (
+        "1. Đề nghị Sở Thông tin và Truyền thông phối hợp với Sở Y tế chỉ đạo UBND các huyện "
+        "Bình Sơn, Sơn Tịnh tăng thời lượng tuyên truyền; hoàn thành trong tháng 7/2024.\n"
+    )
+    task = _read(tmp_path, body)["tasks"]["1."]
+    assert task["lead"] == ["qng.stttt"]
+    assert task["cooperating"] == ["qng.syt"]
+
+
+def test_a_report_with_proposals_goes_to_whom_it_proposes_to(tmp_path: Path) -> None:
+    body = "1. Giao Sở Xây dựng kiểm tra thực tế, báo cáo đề xuất UBND tỉnh trong tháng 7/2024.\n"
+    task = _read(tmp_path, body)["tasks"]["1."]
+    assert task["report_to"] == "qng"
+    assert task["deadline"] == {"month": "2024-07"}
+
+
+def test_cooperation_written_at_the_start_of_a_sentence_is_read(tmp_path: Path) -> None:
+    body = "1. Sở Xây dựng: Phối hợp với Sở Tư pháp rà soát hồ sơ trễ hạn.\n"
+    task = _read(tmp_path, body)["tasks"]["1."]
+    assert (task["lead"], task["cooperating"]) == (["qng.sxd"], ["qng.stp"])
+
+
+def test_a_copies_line_ending_with_a_comma_goes_on_even_in_capitals(tmp_path: Path) -> None:
+    signed = """
+Nơi nhận: TL. CHỦ TỊCH
+- Chủ tịch, các PCT UBND tỉnh; CHÁNH VĂN PHÒNG
+- Các sở: NN&PTNT, TC, KH&ĐT, XD, GTVT,
+GD&ĐT, CT;
+- Lưu: VT, NC. Nguyễn Văn Hòa
+"""
+    spec = _read(tmp_path, "1. Giao Sở Nội vụ tổng hợp.\n", signed=signed)["spec"]
+    assert spec["distribution"] == [
+        "Chủ tịch, các PCT UBND tỉnh",
+        "Các sở: NN&PTNT, TC, KH&ĐT, XD, GTVT, GD&ĐT, CT",
+    ]
+    assert (spec["signer"]["position"], spec["signer"]["name"]) == (
+        "Chánh văn phòng",
+        "Nguyễn Văn Hòa",
+    )
+
+
+def test_an_office_heading_its_letter_under_its_committee_is_the_issuer(tmp_path: Path) -> None:
+    head = HEAD.replace(
+        "ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI\nSố: 1420/UBND-NC",
+        "UBND TỈNH QUẢNG NGÃI\nVĂN PHÒNG\nSố: 1420/VPUB-NC",
+    )
+    spec = _read(tmp_path, "1. Giao Sở Nội vụ tổng hợp.\n", head=head)["spec"]
+    assert spec["issuer"] == "qng.vpub"

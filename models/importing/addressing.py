@@ -105,9 +105,9 @@ class AddressReading(TaskReading):
                     ]
                 elif entry:
                     distribution.append(entry)
-            elif st.is_caps(text):
+            elif st.is_caps(text) and not (distribution and _goes_on(text, joiner)):
                 titles.append(text)
-            elif st.is_name(text):
+            elif st.is_name(text) and not (distribution and _goes_on(text, joiner)):
                 names.append(text)
             elif distribution and (open_entry or not titles):
                 distribution[-1] = f"{distribution[-1]}{joiner}{text}".rstrip(";,.")
@@ -138,3 +138,9 @@ class AddressReading(TaskReading):
         if "position" not in signer:
             self.note(lines[-1] if lines else None, "không đọc được chức vụ người ký", "signer")
         self.spec["signer"] = signer
+
+
+def _goes_on(text: str, joiner: str) -> bool:
+    """Whether TEXT is the rest of a Nơi nhận entry whose line ended with a comma, however it
+    looks ("GD&ĐT, CT;" after "- Các sở: …, GTVT,"): a signer's title or name ends bare."""
+    return joiner == ", " and text.endswith((";", ".", ","))

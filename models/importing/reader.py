@@ -183,6 +183,16 @@ class Reader(AddressReading):
                 for u in self.org.walk()
                 if own in (key(u.name), key(" ".join(self.org.header_lines(u)[-1:])))
             ]
+            if not found and len(lines) > 1:
+                # "UBND TỈNH AN GIANG / VĂN PHÒNG": the body's name shortened under the line of
+                # the committee it belongs to ("Văn phòng UBND tỉnh").
+                above = key(" ".join(st.plain(ln.text) for ln in lines[:-1]))
+                found = [
+                    u
+                    for u in self.org.walk()
+                    if key(u.name).startswith(f"{own} ")
+                    and above == key(self.org.superior_line(u) or "")
+                ]
             found = self._placed(found)
             if len(found) == 1:
                 self.issuer = found[0]

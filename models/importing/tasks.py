@@ -26,11 +26,17 @@ _OPENERS = re.compile(
     r"(?:(?:đề nghị|yêu cầu|kiến nghị|đề xuất)\s+)?(?:giao(?: cho)?\s+|chỉ đạo\s+|đối với\s+)?",
     re.IGNORECASE,
 )
+_BLAMED = re.compile(
+    r"^(?:phê bình|nhắc nhở|chấn chỉnh|kiểm điểm)\s[^;]{3,300}?[;,]\s*(?:và\s+)?"
+    r"(?:đồng thời\s+)?(?:yêu cầu|đề nghị|giao)\s+",
+    re.IGNORECASE,
+)
 _GIVE = re.compile(r"\b(?:giao(?: cho)?|chỉ đạo)\s+", re.IGNORECASE)
 
 
 # A verb by which work goes to someone, and the word that leads past what is sent to whom.
-_REPORTING = re.compile(r"\b(gửi|báo cáo|nộp|trình)\s+", re.IGNORECASE)
+# "báo cáo, đề xuất UBND tỉnh": whom a report with proposals goes to is the same
+_REPORTING = re.compile(r"\b(gửi|báo cáo(?:,? (?:đề xuất|kiến nghị))?|nộp|trình)\s+", re.IGNORECASE)
 _TOWARDS = re.compile(r"(?:^|\s)(?:về|đến|tới|lên|cho)\s+", re.IGNORECASE)
 _VIA = re.compile(
     r"[^;.()]{0,160}?\(\s*[*_]*\s*(?:thông )?qua ([^)]+)\)"
@@ -119,17 +125,34 @@ class TaskReading:
         codes = self.names.listed(text[asks[-1].end() :]).codes
         return [c for c in codes if not self.issuer or c != self.issuer.code]
 
+    def _acts_itself(self, before: str) -> bool:
+        """Whether the units named before "chỉ đạo" do the work themselves: departments and
+        offices do, and direct others only as part of it; a committee asked to direct (UBND
+        tỉnh in a report's proposals) hands the work to the units it directs."""
+        opener = _OPENERS.match(before)
+        codes = self.names.listed(before[opener.end() :] if opener else before).codes
+        return bool(codes) and not any(
+            self.org.units[c].governs for c in codes if c in self.org.units
+        )
+
     def leads(self, text: str, *, past_topic: bool = True) -> list[str]:
         k = key(text)
         if _ALL_RECIPIENTS.match(k) and self.recipient_codes:
             return list(dict.fromkeys(self.recipient_codes))
         first = re.split(r"(?<=[.:])\s", text, maxsplit=1)[0]
         given = _GIVE.search(first)
+        if given and given.start() < 80 and self._acts_itself(text[: given.start()]):
+            given = None  # "Đề nghị Sở TT&TT phối hợp … chỉ đạo Đài PT-TH …": the Sở acts
         if given and given.start() < 80:
             found = self.names.listed(text[given.end() :])  # "… chỉ đạo UBND các phường: A, B"
             if found.codes:
                 return found.codes
             self.pending_note = "đơn vị được giao không có trong cây tổ chức"
+        # "Phê bình A, B do …; yêu cầu Chủ tịch A, Chủ tịch B kiểm điểm …": who is blamed is
+        # not who acts; the ones asked are.
+        asked = _BLAMED.match(first)
+        if asked and (codes := self.names.listed(text[asked.end() :]).codes):
+            return codes
         opener = _OPENERS.match(text)
         found = self.names.listed(text[opener.end() :] if opener else text)
         if found.codes:
@@ -149,7 +172,7 @@ class TaskReading:
         return []
 
     def cooperating(self, text: str) -> list[str]:
-        found = re.search(r"phối hợp(?: chặt chẽ)?(?: với)?\s+", text)
+        found = re.search(r"phối hợp(?: chặt chẽ)?(?: với)?\s+", text, re.IGNORECASE)
         if not found:
             return []
         return self.names.listed(text[found.end() :]).codes
@@ -162,10 +185,10 @@ class TaskReading:
             after = text[verb.end() :]
             reach = re.split(r"[;.]|\bđể\b", after, maxsplit=1)[0][:200]
             advising = re.search(r"(tham mưu|giúp)[^,;.]{0,40}$", text[: verb.start()].lower())
-            if advising and verb[0].lower() != "gửi" and not _VIA.match(after):
+            if advising and verb[1].lower() != "gửi" and not _VIA.match(after):
                 continue  # "tham mưu UBND tỉnh báo cáo Bộ": the issuer's own report
             starts = [0]
-            if verb[0].lower() != "trình":  # "trình X ban hành" names no object before X
+            if verb[1].lower() != "trình":  # "trình X ban hành" names no object before X
                 starts += [m.end() for m in _TOWARDS.finditer(reach)]
             for start in starts:
                 found = self.names.listed(_HEAD_TITLE.sub("", after[start:], count=1))
