@@ -12,13 +12,20 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
 from models.errors import InputError, StateError
-from models.records import AccountRecord, LoginAttemptRecord, UnitRecord, WebSessionRecord
+from models.records import (
+    AccountRecord,
+    LoginAttemptRecord,
+    NoticeRecord,
+    UnitRecord,
+    WebSessionRecord,
+)
 from models.settings import settings
 from models.states import AccountRole
 from models.store import Store
@@ -269,32 +276,56 @@ class SessionExpired(Exception):
     """The cookie names no login, or one that has ended."""
 
 
-def person_of(store: Store, token: str | None) -> tuple[Person, str]:
-    """The person a login cookie belongs to, and the login's CSRF token."""
+@dataclass(frozen=True)
+class Visit:
+    """What every page needs of the login cookie: the person, the login's CSRF token and how many
+    of the person's notices are unread (the count beside the menu)."""
+
+    person: Person
+    csrf: str
+    unread: int
+
+
+def visit_of(store: Store, token: str | None) -> Visit:
+    """The visit a login cookie belongs to, read in one query (every page starts with it)."""
     if not token:
         raise SessionExpired
-    with Session(store.engine) as session:
-        row = session.exec(
-            select(WebSessionRecord, AccountRecord, UnitRecord)
-            .join(AccountRecord, col(AccountRecord.id) == col(WebSessionRecord.account_id))
-            .join(UnitRecord, col(UnitRecord.code) == col(AccountRecord.unit_code))
-            .where(WebSessionRecord.token_sha256 == hash_token(token))
-        ).first()
+    unread = (
+        select(func.count())
+        .select_from(NoticeRecord)
+        .where(
+            col(NoticeRecord.account_id) == col(AccountRecord.id),
+            col(NoticeRecord.read_at).is_(None),
+        )
+        .scalar_subquery()
+    )
+    statement = (
+        sa.select(  # columns beyond sqlmodel.select's four
+            col(WebSessionRecord.expires_at),
+            col(WebSessionRecord.csrf),
+            col(AccountRecord.id),
+            col(AccountRecord.username),
+            col(AccountRecord.full_name),
+            col(AccountRecord.unit_code),
+            col(UnitRecord.name),
+            col(AccountRecord.role),
+            col(AccountRecord.email),
+            col(AccountRecord.active),
+            unread,
+        )
+        .join(AccountRecord, col(AccountRecord.id) == col(WebSessionRecord.account_id))
+        .join(UnitRecord, col(UnitRecord.code) == col(AccountRecord.unit_code))
+        .where(col(WebSessionRecord.token_sha256) == hash_token(token))
+    )
+    with store.engine.connect() as db:  # plain rows: no entities to build on every page
+        row = db.execute(statement).first()
     if row is None:
         raise SessionExpired
-    login, account, unit = row
-    if _aware(login.expires_at) <= _now() or not account.active or account.id is None:
+    expires_at, csrf, account_id, username, full_name, unit_code, unit_name, role, email = row[:9]
+    if _aware(expires_at) <= _now() or not row.active:
         raise SessionExpired
-    person = Person(
-        account.id,
-        account.username,
-        account.full_name,
-        account.unit_code,
-        unit.name,
-        AccountRole(account.role),
-        account.email,
-    )
-    return person, login.csrf
+    person = Person(account_id, username, full_name, unit_code, unit_name, AccountRole(role), email)
+    return Visit(person, csrf, int(row[10]))
 
 
 def log_out(store: Store, token: str | None) -> None:

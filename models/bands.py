@@ -47,7 +47,7 @@ def band_of(
     standing: Standing, now: pendulum.DateTime, calendar: WorkingCalendar, today: dt.date
 ) -> Band:
     """The band of one assignment at NOW."""
-    state = AssignmentState(standing.state)
+    state = standing.state  # compared as text: a board derives thousands of bands
     if state == AssignmentState.ACCEPTED:
         return Band.ACCEPTED
     if state == AssignmentState.REPORTED:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import holidays
@@ -82,7 +82,9 @@ class WorkingCalendar:
         return day
 
 
+@lru_cache(maxsize=4096)
 def end_of_day(day: dt.date) -> pendulum.DateTime:
-    """The moment a day ends in Vietnam: 00:00 of the next day, Asia/Ho_Chi_Minh."""
+    """The moment a day ends in Vietnam: 00:00 of the next day, Asia/Ho_Chi_Minh. Kept per day:
+    a board compares thousands of assignments against a few dozen due days."""
     following = day + dt.timedelta(days=1)
     return pendulum.datetime(following.year, following.month, following.day, tz=ZONE)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, cast, exists, func, literal, select, update
+from sqlalchemy import String, cast, exists, literal, select, update
 from sqlmodel import Session, col
 
 from models import clock
@@ -331,21 +331,6 @@ def notices_for(store: Store, account_id: int, limit: int = 50) -> list[NoticeRe
                 .order_by(col(NoticeRecord.id).desc())
                 .limit(limit)
             ).scalars()
-        )
-
-
-def unread(store: Store, account_id: int) -> int:
-    """How many of the person's notices they have not seen yet (the count beside the menu)."""
-    with Session(store.engine) as session:
-        return int(
-            session.execute(
-                select(func.count())
-                .select_from(NoticeRecord)
-                .where(
-                    col(NoticeRecord.account_id) == account_id,
-                    col(NoticeRecord.read_at).is_(None),
-                )
-            ).scalar_one()
         )
 
 

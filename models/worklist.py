@@ -8,7 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import pendulum
 from sqlalchemy import ColumnElement, Select, exists, select
@@ -35,9 +35,8 @@ from models.states import Band, RequestState, Role
 from models.vntext import in_vietnamese_order
 
 
-@dataclass(frozen=True)
-class WorkRow:
-    """One assignment as the inbox and the board show it."""
+class WorkRow(NamedTuple):
+    """One assignment as the inbox and the board show it (a tuple: a board builds thousands)."""
 
     id: int
     directive_id: int
@@ -84,7 +83,6 @@ def _statement(where: Sequence[ColumnElement[bool]]) -> Select[Any]:
             col(ItemRecord.text),
             col(ItemRecord.deadline),
             col(AssignmentRecord.unit_code),
-            col(UnitRecord.name),
             col(AssignmentRecord.role),
             col(AssignmentRecord.state),
             col(AssignmentRecord.due_on),
@@ -95,7 +93,6 @@ def _statement(where: Sequence[ColumnElement[bool]]) -> Select[Any]:
         )
         .join(DirectiveRecord, col(DirectiveRecord.id) == col(AssignmentRecord.directive_id))
         .join(ItemRecord, col(ItemRecord.id) == col(AssignmentRecord.item_id))
-        .join(UnitRecord, col(UnitRecord.code) == col(AssignmentRecord.unit_code))
         .where(*where)
         .order_by(col(AssignmentRecord.due_on), col(AssignmentRecord.id))
     )
@@ -106,9 +103,21 @@ def _rows(
 ) -> list[WorkRow]:
     now = clock.now()
     today = dt.date(now.year, now.month, now.day)
+    # Core rows, not ORM ones: a board reads thousands and needs no entities.
+    found = session.connection().execute(_statement(where)).all()
+    # Unit names apart: joined, PostgreSQL would hash the whole national tree for a province.
+    codes = {r[7] for r in found}
+    names: dict[str, str] = {
+        code: name
+        for code, name in session.connection().execute(
+            select(col(UnitRecord.code), col(UnitRecord.name)).where(
+                col(UnitRecord.code).in_(codes)
+            )
+        )
+    }
     rows = []
-    for r in session.execute(_statement(where)):
-        standing = Standing(r[10], r[11], r[12], r[13], bool(r[14]))
+    for r in found:
+        standing = Standing(r[9], r[10], r[11], r[12], bool(r[13]))
         rows.append(
             WorkRow(
                 id=r[0],
@@ -119,12 +128,12 @@ def _rows(
                 text=r[5],
                 deadline=r[6],
                 unit_code=r[7],
-                unit_name=r[8],
-                role=Role(r[9]),
-                state=r[10],
-                due_on=r[11],
+                unit_name=names[r[7]],
+                role=Role(r[8]),
+                state=r[9],
+                due_on=r[10],
                 band=band_of(standing, now, calendar, today),
-                pending_request=bool(r[15]),
+                pending_request=bool(r[14]),
             )
         )
     return rows

@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
 from models.access import RIGHTS, Right, may
-from models.accounts import Person, SessionExpired, person_of
+from models.accounts import Person, SessionExpired, visit_of
 from models.bands import ORDER
 from models.calendar import ZONE
 from models.errors import ChidaoError, InputError
@@ -65,14 +65,15 @@ class CsrfRefused(Exception):
 
 
 def current(request: Request) -> Person:
-    """The person logged in, kept on the request with their form token."""
+    """The person logged in, kept on the request with their form token and unread count."""
     try:
-        person, csrf = person_of(store(), request.cookies.get(SESSION_COOKIE))
+        visit = visit_of(store(), request.cookies.get(SESSION_COOKIE))
     except SessionExpired:
         raise NotLoggedIn from None
-    request.state.person = person
-    request.state.csrf = csrf
-    return person
+    request.state.person = visit.person
+    request.state.csrf = visit.csrf
+    request.state.unread = visit.unread
+    return visit.person
 
 
 @asynccontextmanager
@@ -124,10 +125,7 @@ def upload_in(form: Any, name: str, what: str) -> tuple[UploadFile, str]:
 
 def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
     context.setdefault("person", getattr(request.state, "person", None))
-    if context["person"] is not None and "unread" not in context:
-        from models import notices
-
-        context["unread"] = notices.unread(store(), context["person"].account_id)
+    context.setdefault("unread", getattr(request.state, "unread", 0))
     context.setdefault("csrf", getattr(request.state, "csrf", ""))
     return templates.TemplateResponse(request, name, context, status_code=status)
 
