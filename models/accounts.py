@@ -317,8 +317,8 @@ def visit_of(store: Store, token: str | None) -> Visit:
         .join(UnitRecord, col(UnitRecord.code) == col(AccountRecord.unit_code))
         .where(col(WebSessionRecord.token_sha256) == hash_token(token))
     )
-    with store.engine.connect() as db:  # plain rows: no entities to build on every page
-        row = db.execute(statement).first()
+    with store.reading() as session:  # plain rows: no entities to build on every page
+        row = session.connection().execute(statement).first()
     if row is None:
         raise SessionExpired
     expires_at, csrf, account_id, username, full_name, unit_code, unit_name, role, email = row[:9]

@@ -45,7 +45,7 @@ def report(
 ) -> bool:
     """PERSON's unit reports on its own assignment; returns whether it came late."""
     access.require(person, Right.REPORT)
-    with Session(store.engine) as session:
+    with store.reading() as session:
         record = access.assignment_for(session, person, assignment_id)
         if record.unit_code != person.unit_code:  # a coordinator does not report for a unit
             raise access.Forbidden.one(
@@ -58,7 +58,7 @@ def report(
 def review(
     store: Store, person: Person, assignment_id: int, accept: bool, reason: str | None
 ) -> None:
-    with Session(store.engine) as session:
+    with store.reading() as session:
         target = ref_of(session, access.reviewable(session, person, assignment_id))
     if not accept and not (reason and reason.strip()):
         raise InputError.one(FORM, "lý do", reason, "trả lại phải ghi rõ lý do")
@@ -70,7 +70,7 @@ def request_extension(
 ) -> int:
     """A unit asks for more time on its own work still owed; one request waits at a time."""
     access.require(person, Right.REQUEST_EXTENSION)
-    with Session(store.engine) as session:
+    with store.reading() as session:
         record = access.assignment_for(session, person, assignment_id)
         if record.unit_code != person.unit_code:
             raise access.Forbidden.one(
@@ -117,7 +117,7 @@ def decide_extension(
     """The coordinator grants (the due day moves, with an extension record) or refuses a
     waiting request, in one transaction: of two decisions on one request, one wins."""
     access.require(person, Right.DECIDE_EXTENSION)
-    with Session(store.engine) as session:
+    with store.reading() as session:
         request = session.get(ExtensionRequestRecord, request_id)
         if request is None:
             raise access.Forbidden.one(

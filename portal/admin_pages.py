@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from models import accounts, notices, outbox
 from models.access import Right
@@ -28,7 +28,7 @@ def _admin(request: Request) -> web.Person:
 def admin(request: Request, done: str | None = None) -> Response:
     _admin(request)
     store = web.store()
-    with Session(store.engine) as session:
+    with store.reading() as session:
         units = list(
             session.exec(select(UnitRecord.code, UnitRecord.name).order_by(UnitRecord.code))
         )

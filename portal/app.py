@@ -8,6 +8,7 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from anyio import to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
@@ -21,6 +22,8 @@ from models.settings import settings
 from models.store import Store
 from portal import admin_pages, board_pages, import_pages, unit_pages, web
 from portal.uploads import BodyLimit
+
+PAGE_THREADS = 4  # per portal process
 
 log = logging.getLogger("chidao.portal")
 
@@ -45,6 +48,9 @@ def create_app(send_outbox: bool = True) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         Store.open()  # migrate before the first request
+        # Pages are CPU work under one GIL: a few threads at a time serve a burst first come,
+        # first served, where forty would all share the core and all finish late.
+        to_thread.current_default_thread_limiter().total_tokens = PAGE_THREADS
         stop = threading.Event()
         if send_outbox:
             threading.Thread(target=outbox_rounds, args=(stop,), daemon=True).start()

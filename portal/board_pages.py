@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlmodel import Session
 
 from models import work, worklist
 from models.access import Forbidden, Right, followed_up_by
@@ -39,7 +38,7 @@ def board(
     person = _coordinator(request)
     store = web.store()
     chosen = Band(band) if band in {b.value for b in Band} else None
-    with Session(store.engine) as session:
+    with store.reading() as session:
         found = worklist.board(
             session,
             person.unit_code,
@@ -78,7 +77,7 @@ def decide(request_id: int, sent: web.Checked) -> Response:
 @router.get("/van-ban", response_class=HTMLResponse)
 def letters(request: Request) -> Response:
     person = _coordinator(request)
-    with Session(web.store().engine) as session:
+    with web.store().reading() as session:
         found = worklist.letters_of(session, person.unit_code)
     drafts = [x for x in found if x.state == LetterState.DRAFT]
     return page(request, "van_ban.html", letters=found, drafts=drafts)
@@ -92,7 +91,7 @@ def release(sent: web.Checked) -> Response:
     if not keys:
         raise InputError.one("(biểu mẫu)", "văn bản", None, "hãy chọn ít nhất một văn bản")
     store = web.store()
-    with Session(store.engine) as session:
+    with store.reading() as session:
         allowed = {x.key for x in worklist.letters_of(session, person.unit_code)}
         chosen = find_letters(session, keys)
     if any(x.key not in allowed or x.state != LetterState.DRAFT for x in chosen):
@@ -118,7 +117,7 @@ def synthesize(sent: web.Checked) -> Response:
     web.require(person, Right.RUN_WORKFLOWS)
     store = web.store()
     directive_id = _int(str(form.get("directive", "")), "chỉ đạo")
-    with Session(store.engine) as session:
+    with store.reading() as session:
         scope = followed_up_by(person.unit_code).where(DirectiveRecord.id == directive_id)  # type: ignore[arg-type]
         record = session.get(DirectiveRecord, directive_id)
         if record is None or session.execute(scope).first() is None:

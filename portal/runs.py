@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import update
-from sqlmodel import Session, col
+from sqlmodel import col
 
 from models.accounts import Person
 from models.errors import ChidaoError
@@ -139,14 +139,14 @@ def _jsonable(parameters: dict[str, Any]) -> dict[str, Any]:
 
 def progress(store: Store, run_id: int) -> PortalRunRecord | None:
     """The run, its state refreshed from the Prefect server when a worker runs it."""
-    with Session(store.engine) as session:
+    with store.reading() as session:
         run = session.get(PortalRunRecord, run_id)
     if run is None or run.flow_run_id is None or run.state != "running":
         return run
     state, message = _prefect_state(run.flow_run_id)
     if state in ("completed", "failed"):
         _finish(store, run_id, state, message)
-        with Session(store.engine) as session:
+        with store.reading() as session:
             return session.get(PortalRunRecord, run_id)
     return run
 

@@ -9,7 +9,6 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
-from sqlmodel import Session
 from starlette.datastructures import UploadFile
 
 from models import access, notices, work, worklist
@@ -91,7 +90,7 @@ def inbox(request: Request, band: str | None = None) -> Response:
     web.require(person, Right.INBOX)
     chosen = Band(band) if band in {b.value for b in Band} else None
     store = web.store()
-    with Session(store.engine) as session:
+    with store.reading() as session:
         rows = worklist.inbox(session, person.unit_code, store.calendar)
     shown = [r for r in rows if chosen is None or r.band == chosen]
     counts = {b: sum(1 for r in rows if r.band == b) for b in Band}
@@ -102,7 +101,7 @@ def inbox(request: Request, band: str | None = None) -> Response:
 def assignment(request: Request, assignment_id: int) -> Response:
     person = current(request)
     store = web.store()
-    with Session(store.engine) as session:
+    with store.reading() as session:
         record = access.assignment_for(session, person, assignment_id)
         row = worklist.work_row(session, assignment_id, store.calendar)
         past = worklist.history(session, record)
@@ -145,7 +144,7 @@ def _attachment(name: str) -> str:
 @router.get("/van-ban/{letter_id}")
 def letter(request: Request, letter_id: int) -> Response:
     person = current(request)
-    with Session(web.store().engine) as session:
+    with web.store().reading() as session:
         found = access.letter_for(session, person, letter_id)
     path = path_of(found)
     name = f"{found.reference.replace('/', '-') or 'du-thao'}-{found.kind}.docx"
@@ -161,7 +160,7 @@ def letter(request: Request, letter_id: int) -> Response:
 @router.get("/kiem-chung/{evidence_id}")
 def evidence(request: Request, evidence_id: int) -> Response:
     person = current(request)
-    with Session(web.store().engine) as session:
+    with web.store().reading() as session:
         found = access.evidence_for(session, person, evidence_id)
     path = home() / "evidence" / found.sha256[:2] / found.sha256  # as evidence_path keeps it
     headers = {"Content-Disposition": _attachment(found.filename)}
