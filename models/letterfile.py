@@ -10,6 +10,7 @@ Markdown pipe table and from tab-separated text alike.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import unicodedata
 import zipfile
@@ -17,9 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import docx
-from docx.document import Document
 from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.parser import parse_xml
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from lxml import etree
@@ -53,8 +53,7 @@ def read_letter(path: Path) -> list[Line]:
         raise InputError.one(path, "(tệp)", str(path), "không tìm thấy tệp")
     try:
         if suffix == ".docx":
-            _guard_word(path)
-            return _docx_lines(docx.Document(str(path)))
+            return _docx_lines(*_word_parts(path))
         if path.stat().st_size > MAX_INPUT_BYTES * (10 if suffix == ".pdf" else 1):
             limit = MAX_INPUT_BYTES // 1024 // 1024
             raise InputError.one(path, "(tệp)", path.name, f"tệp quá lớn; tối đa {limit} MB")
@@ -168,31 +167,70 @@ def _text_lines(text: str, *, markdown: bool = False) -> list[Line]:
 _W_P = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p"
 
 
-def _guard_word(path: Path) -> None:
+def _word_parts(path: Path) -> tuple[Any, Any, Any]:
+    """The body of PATH's main part, with its styles and numbering parts (None when absent),
+    found through the package's relationships. Only these three are parsed: opening the whole
+    package (its images, theme, settings…) would take most of the time to read a letter."""
+    with zipfile.ZipFile(path) as archive:
+        main = _related(archive, "").get("officeDocument", "word/document.xml")
+        _guard_word(path, archive, main)
+        parts = _related(archive, main)
+        styles, numbering = (
+            parse_xml(archive.read(parts[kind])) if kind in parts else None
+            for kind in ("styles", "numbering")
+        )
+        document = parse_xml(archive.read(main))
+        if document.tag != f"{_W}document":  # a spreadsheet or slides renamed .docx
+            raise ValueError(main)
+        return document.body, styles, numbering
+
+
+_RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+
+
+def _related(archive: zipfile.ZipFile, part: str) -> dict[str, str]:
+    """PART's relationships inside the package ("" for the package's own): each kind, as the
+    last word of its type ("styles", "numbering"), to the part it names."""
+    folder, _, name = part.rpartition("/")
+    try:
+        root = parse_xml(archive.read(posixpath.join(folder, "_rels", f"{name}.rels")))
+    except KeyError:
+        return {}
+    related: dict[str, str] = {}
+    for relationship in root.iter(_RELATIONSHIP):
+        target = relationship.get("Target", "")
+        if relationship.get("TargetMode") == "External" or not target:
+            continue
+        found = target[1:] if target.startswith("/") else posixpath.join(folder, target)
+        kind = relationship.get("Type", "").rsplit("/", 1)[-1]
+        related.setdefault(kind, posixpath.normpath(found))
+    return related
+
+
+def _guard_word(path: Path, archive: zipfile.ZipFile, main: str) -> None:
     """Refuse, before unpacking anything, a Word file that would swell beyond what a letter can
     be (a "zip bomb"): its parts' declared sizes (which reading holds them to), then its count
     of paragraphs, counted as the main part streams by."""
-    with zipfile.ZipFile(path) as archive:
-        unpacked = sum(info.file_size for info in archive.infolist())
-        if unpacked > MAX_WORD_BYTES:
-            limit = MAX_WORD_BYTES // 1024 // 1024
-            raise InputError.one(
-                path,
-                "(tệp)",
-                f"{unpacked} byte khi giải nén",
-                f"tệp Word quá lớn; tối đa {limit} MB",
-            )
-        with archive.open("word/document.xml") as part:
-            paragraphs = etree.iterparse(part, tag=_W_P, resolve_entities=False)
-            for count, (_, element) in enumerate(paragraphs, start=1):
-                element.clear()
-                if count > MAX_WORD_PARAGRAPHS:
-                    raise InputError.one(
-                        path,
-                        "(tệp)",
-                        f"hơn {MAX_WORD_PARAGRAPHS} đoạn",
-                        "tệp Word có quá nhiều đoạn văn cho một văn bản",
-                    )
+    unpacked = sum(info.file_size for info in archive.infolist())
+    if unpacked > MAX_WORD_BYTES:
+        limit = MAX_WORD_BYTES // 1024 // 1024
+        raise InputError.one(
+            path,
+            "(tệp)",
+            f"{unpacked} byte khi giải nén",
+            f"tệp Word quá lớn; tối đa {limit} MB",
+        )
+    with archive.open(main) as part:
+        paragraphs = etree.iterparse(part, tag=_W_P, resolve_entities=False)
+        for count, (_, element) in enumerate(paragraphs, start=1):
+            element.clear()
+            if count > MAX_WORD_PARAGRAPHS:
+                raise InputError.one(
+                    path,
+                    "(tệp)",
+                    f"hơn {MAX_WORD_PARAGRAPHS} đoạn",
+                    "tệp Word có quá nhiều đoạn văn cho một văn bản",
+                )
 
 
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -232,14 +270,13 @@ class _Numbering:
     their text: a clerk's numbered or bulleted list reads as the same letter typed by hand. A
     paragraph is numbered by its own properties or by its style's ("List Number")."""
 
-    def __init__(self, document: Document):
+    def __init__(self, styles: Any, numbering: Any):
         # (numId, level) -> (format, text such as "%1." or "%1.%2", first value)
         self.formats: dict[tuple[str, int], tuple[str, str, int]] = {}
         self.counters: dict[str, dict[int, int]] = {}
-        self.styled = _styled_numbering(document)
-        try:
-            root = document.part.numbering_part.element
-        except (KeyError, NotImplementedError):
+        self.styled = _styled_numbering(styles)
+        root = numbering
+        if root is None:
             return
         abstract = {a.get(f"{_W}abstractNumId"): a for a in root.iterchildren(f"{_W}abstractNum")}
         for num in root.iterchildren(f"{_W}num"):
@@ -297,13 +334,13 @@ def _num_pr(element: Any) -> tuple[str, int] | tuple[()] | None:
     return num_id.get(f"{_W}val", ""), int(level.get(f"{_W}val", "0")) if level is not None else 0
 
 
-def _styled_numbering(document: Document) -> dict[str, tuple[str, int] | None]:
+def _styled_numbering(root: Any) -> dict[str, tuple[str, int] | None]:
     """Each paragraph style's numbering, through the styles it is based on, read once from the
     styles' XML (looking styles up paragraph by paragraph would double the time to read a
     letter). The default paragraph style is also under ""."""
     styles = {
         s.get(f"{_W}styleId", ""): s
-        for s in document.styles.element.iterchildren(f"{_W}style")
+        for s in (root.iterchildren(f"{_W}style") if root is not None else ())
         if s.get(f"{_W}type") == "paragraph"
     }
     out: dict[str, tuple[str, int] | None] = {}
@@ -330,9 +367,14 @@ def _counted(count: int, fmt: str) -> str:
     return str(count)
 
 
-def _docx_lines(document: Document) -> list[Line]:
+# python-docx's paragraphs and tables ask their parent for their part only for images, links
+# and styles, which a letter's text never needs.
+_NO_PART: Any = None
+
+
+def _docx_lines(body: Any, styles: Any, numbering_part: Any) -> list[Line]:
     lines: list[Line] = []
-    numbering = _Numbering(document)
+    numbering = _Numbering(styles, numbering_part)
 
     def add(text: str, cells: tuple[str, ...] = (), whole: bool = False) -> None:
         lines.append(Line(len(lines) + 1, clean(text), cells, whole))
@@ -343,12 +385,12 @@ def _docx_lines(document: Document) -> list[Line]:
         for n, part in enumerate(parts):
             add((numbering.mark(p) if n == 0 else "") + part, whole=len(parts) == 1)
 
-    for element in document.element.body.iterchildren():
+    for element in body.iterchildren():
         tag = element.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            paragraph(Paragraph(element, document))
+            paragraph(Paragraph(element, _NO_PART))
         elif tag == "tbl":
-            table = Table(element, document)
+            table = Table(element, _NO_PART)
             for row in table.rows:
                 cells = row.cells
                 if len(cells) > 2:  # a data table: one line per row, cells kept apart
