@@ -116,7 +116,13 @@ def _pdf_lines(path: Path) -> list[Line]:
 
 
 _PAGE_NUMBER = re.compile(r"^\s*(?:-\s*)?\d{1,3}(?:\s*-)?\s*$")
-_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+# A table's rule: Markdown's "|---|:--|", pandoc's grid "+----+----+" or "+====+", a simple
+# table's "-----  -----".
+_TABLE_RULE = re.compile(
+    r"^\s*[|+]?\s*:?(?:-{3,}|={3,}):?\s*([|+ ]\s*:?(?:-{3,}|={3,}):?\s*)*[|+]?\s*$"
+)
+# Columns laid out with spaces in pandoc's simple tables: four spaces or more between two texts.
+_SPACED_COLUMNS = re.compile(r"(?<=\S) {4,}(?=\S)")
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"^\s*[*+]\s+")
 _CELL_BREAK = re.compile(r"<br\s*/?>|\\ ", re.IGNORECASE)  # Markdown cells also break at "\ "
@@ -133,6 +139,7 @@ def _text_lines(text: str, *, markdown: bool = False) -> list[Line]:
     # lines are whole. One wrapped at the page's width may break a phrase anywhere.
     whole = max((len(raw) for raw in raws), default=0) > 110
     broken = False  # the line before ended in a hard break
+    simple_table = False  # inside pandoc's simple table: columns laid out with spaces
     for n, raw in enumerate(raws, start=1):
         if markdown:  # a Markdown list item "* Như trên;" is the letter's "- Như trên;"
             raw = _LIST_ITEM.sub("- ", raw)
@@ -141,6 +148,8 @@ def _text_lines(text: str, *, markdown: bool = False) -> list[Line]:
             raw = _HARD_BREAK.sub("", raw)
         after_break, broken = broken, ends_broken
         if _TABLE_RULE.match(raw) or _PAGE_NUMBER.match(raw):
+            if markdown and raw[:1] == " " and raw.count("-") >= 10 and not set(raw) & set("|+="):
+                simple_table = not simple_table  # pandoc's simple table opens or closes
             lines.append(Line(n, ""))
             continue
         stripped = raw.strip()
@@ -149,6 +158,8 @@ def _text_lines(text: str, *, markdown: bool = False) -> list[Line]:
             cells = [c for c in stripped[1:-1].split("|")]
         elif "\t" in stripped:
             cells = [c for c in re.split(r"\t+", stripped)]
+        elif simple_table:
+            cells = _SPACED_COLUMNS.split(stripped)
         if cells is None:
             lines.append(Line(n, clean(raw), whole=whole and not (ends_broken or after_break)))
             continue

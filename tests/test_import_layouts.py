@@ -1,7 +1,8 @@
 """How the reader takes the layouts clerks and their tools produce, each in a short letter of
 the genre written for this test (Quảng Ngãi's tree): a signature set as paragraphs before
 «Nơi nhận», Word's automatic numbering by list style, a paragraph after a bulleted list,
-Markdown's hard line breaks, and a "—" in an appendix's product column."""
+Markdown's hard line breaks, a "—" in an appendix's product column, and pandoc's grid and
+simple tables."""
 
 from __future__ import annotations
 
@@ -259,3 +260,44 @@ def test_one_column_for_who_leads_and_who_cooperates_is_read_as_both(tmp_path: P
     assert first["deadline"] == {"quarter": "2024-Q4"}
     assert (second["lead"], second["cooperating"]) == (["qng.stp"], [])
     assert second["deadline"] == {"before": "2024-12-05"}
+
+
+def test_pandoc_grid_and_simple_tables_read_as_their_columns(tmp_path: Path) -> None:
+    """A Word letter converted by pandoc: the header in a grid table (its subject wrapped over
+    three lines), the copies and the signer side by side in a simple table laid out with
+    spaces."""
+    read = _text_letter(
+        tmp_path,
+        "cong-van.md",
+        [
+            "+-----------------------------------+-----------------------------------------+",
+            "| **ỦY BAN NHÂN DÂN**               | **CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM**  |",
+            "| **TỈNH QUẢNG NGÃI**               | **Độc lập - Tự do - Hạnh phúc**         |",
+            "|                                   |                                         |",
+            "| Số: 1420/UBND-NC                  | *Quảng Ngãi, ngày 10 tháng 6 năm 2024*  |",
+            "|                                   |                                         |",
+            "| V/v rà soát hồ sơ thủ tục hành    |                                         |",
+            "| chính trễ hạn                     |                                         |",
+            "+-----------------------------------+-----------------------------------------+",
+            "",
+            "Kính gửi: Các sở, ban, ngành tỉnh.",
+            "",
+            "1\\. Giao Sở Nội vụ tổng hợp, báo cáo trước ngày 20/6/2024.",
+            "",
+            "  ------------------------------------------------------------------------",
+            "  ***Nơi nhận:***                            **KT. CHỦ TỊCH**",
+            "  \\- Như trên;                               **PHÓ CHỦ TỊCH**",
+            "  \\- CT, các PCT UBND tỉnh;",
+            "  \\- Công an tỉnh;                           **Trần Phước Hiền**",
+            "  \\- Lưu: VT, NC.",
+            "  ------------------------------------------------------------------------",
+        ],
+    )
+    spec = read["spec"]
+    assert spec["subject"] == "rà soát hồ sơ thủ tục hành chính trễ hạn"
+    assert spec["distribution"] == ["Như trên", "CT, các PCT UBND tỉnh", "Công an tỉnh"]
+    assert spec["archive"] == ["VT", "NC"]
+    assert (spec["signer"]["position"], spec["signer"]["name"]) == (
+        "Phó chủ tịch",
+        "Trần Phước Hiền",
+    )
