@@ -352,3 +352,32 @@ def test_an_office_heading_its_letter_under_its_committee_is_the_issuer(tmp_path
     )
     spec = _read(tmp_path, "1. Giao Sở Nội vụ tổng hợp.\n", head=head)["spec"]
     assert spec["issuer"] == "qng.vpub"
+
+
+def test_those_criticised_are_those_asked_when_the_request_points_back(tmp_path: Path) -> None:
+    body = (
+        "1. Phê bình UBND huyện Bình Sơn, UBND huyện Sơn Tịnh và yêu cầu Chủ tịch UBND các huyện "
+        "này chỉ đạo xử lý dứt điểm các hồ sơ quá hạn, thực hiện xin lỗi tổ chức, cá nhân; báo "
+        "cáo kết quả về Sở Nội vụ trước ngày 15/8/2024.\n"
+    )
+    task = _read(tmp_path, body)["tasks"]["1."]
+    assert task["lead"] == ["qng.binh-son", "qng.son-tinh"]
+    assert task["report_to"] == "qng.snv"
+
+
+def test_a_signer_name_beside_a_copies_line_is_the_signer(tmp_path: Path) -> None:
+    """Text from a PDF: the name at the foot of the signature shares a line with a copy."""
+    signed = """
+Nơi nhận: KT. CHỦ TỊCH
+- Như trên; PHÓ CHỦ TỊCH
+- CT, các PCT UBND tỉnh;
+- UBND các huyện, thành phố; Trần Phước Hiền
+- Lưu: VT, NC.
+"""
+    spec = _read(tmp_path, "1. Giao Sở Nội vụ tổng hợp.\n", signed=signed)["spec"]
+    assert spec["distribution"] == [
+        "Như trên",
+        "CT, các PCT UBND tỉnh",
+        "UBND các huyện, thành phố",
+    ]
+    assert spec["signer"]["name"] == "Trần Phước Hiền"

@@ -105,8 +105,9 @@ def _parts(text: str) -> list[str]:
         titled = AUTHORITY.match(tail) or _TITLE.search(tail)
         if titled and len(tail.split()) >= 2 and any(c.isalpha() for c in left):
             return [left, *_signer_parts(tail)]
-    # "- Lưu: VT, CN. Nguyễn Hữu Tình": the archive line and, beside it, the signer's name.
-    archive = re.match(r"^[-–+]?\s*Lưu\s*:?.*?[.;]\s+(?=\S+(?: \S+){1,4}$)", text)
+    # "- Lưu: VT, CN. Nguyễn Hữu Tình", "- UBND các huyện; Trần Thị Minh Nguyệt": a copies or
+    # archive line and, beside it, the signer's name.
+    archive = re.match(r"^(?:[-–+]|[-–+]?\s*Lưu\b).*?[.;]\s+(?=\S+(?: \S+){1,4}$)", text)
     if archive and all(w[:1].isupper() and w[1:].islower() for w in text[archive.end() :].split()):
         return [text[: archive.end()].strip(), text[archive.end() :]]
     return [text]

@@ -27,8 +27,8 @@ _OPENERS = re.compile(
     re.IGNORECASE,
 )
 _BLAMED = re.compile(
-    r"^(?:phê bình|nhắc nhở|chấn chỉnh|kiểm điểm)\s[^;]{3,300}?[;,]\s*(?:và\s+)?"
-    r"(?:đồng thời\s+)?(?:yêu cầu|đề nghị|giao)\s+",
+    r"^(?:phê bình|nhắc nhở|chấn chỉnh|kiểm điểm)\s([^;]{3,300}?)(?:[;,]\s*|\s+(?=và\s))"
+    r"(?:và\s+)?(?:đồng thời\s+)?(?:yêu cầu|đề nghị|giao)\s+",
     re.IGNORECASE,
 )
 _GIVE = re.compile(r"\b(?:giao(?: cho)?|chỉ đạo)\s+", re.IGNORECASE)
@@ -151,8 +151,14 @@ class TaskReading:
         # "Phê bình A, B do …; yêu cầu Chủ tịch A, Chủ tịch B kiểm điểm …": who is blamed is
         # not who acts; the ones asked are.
         asked = _BLAMED.match(first)
-        if asked and (codes := self.names.listed(text[asked.end() :]).codes):
-            return codes
+        if asked:
+            after = text[asked.end() :]
+            # "… và yêu cầu Chủ tịch UBND các huyện này": the ones just criticised.
+            again = re.match(
+                r"(?:chủ tịch |thủ trưởng )?\S+ các \S+ (?:này|nêu trên)\b", after, re.I
+            )
+            if codes := self.names.listed(asked[1] if again else after).codes:
+                return codes
         opener = _OPENERS.match(text)
         found = self.names.listed(text[opener.end() :] if opener else text)
         if found.codes:
