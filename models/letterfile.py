@@ -262,18 +262,27 @@ def clean(text: str) -> str:
 
 
 def _runs_text(paragraph: Paragraph) -> str:
-    """The paragraph's text with italic runs as *…* (bold carries no meaning for a spec)."""
+    """The paragraph's text with italic runs as *…* (bold carries no meaning for a spec). Runs
+    are read from their elements, each piece as python-docx renders it (a tab "\t", a line
+    break "\n"): its Run objects cost a query per property, a third of the time to read."""
     out: list[str] = []
-    for run in paragraph.runs:
-        text = run.text
-        if run.italic and not run.bold and text.strip():
+    for run in paragraph._p.iterchildren(f"{_W}r"):
+        text = "".join(str(piece) for piece in run.iterchildren(*_RUN_TEXT))
+        marks = run.rPr
+        if marks is not None and _on(marks.i) and not _on(marks.b) and text.strip():
             out.append(f"*{text}*")
         else:
             out.append(text)
     return "".join(out).replace("**", "")
 
 
+def _on(mark: Any) -> bool:
+    """Whether a run's on/off property (w:i, w:b) is set on the run itself."""
+    return mark is not None and bool(mark.val)
+
+
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_RUN_TEXT = tuple(f"{_W}{tag}" for tag in ("br", "cr", "noBreakHyphen", "ptab", "t", "tab"))
 
 
 class _Numbering:
