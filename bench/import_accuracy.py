@@ -1,11 +1,11 @@
 """Import accuracy and speed on the labelled corpus (tests/imports/corpus, format in LABELS.md):
 fields read right over fields labelled, per letter and per set — `dev`, the letters the reader
-was developed against; `heldout`, `heldout-2` and `heldout-3`, written by people who never saw
-the reader, each scored once before its misses were looked at — with the median time to read
-and import each letter; then whether each example letter chidao renders reads back to a letter
-that renders the same.
+was developed against; `heldout` to `heldout-4`, written by people who never saw the reader,
+each scored once before its misses were looked at — with the median time to read and import
+each letter; then whether each example letter chidao renders reads back to a letter that
+renders the same.
 
-    .venv/bin/python bench/import_accuracy.py [--set dev|heldout|heldout-2|heldout-3|all] [-v]
+    .venv/bin/python bench/import_accuracy.py [--set dev|heldout|…|heldout-4|all] [-v]
 """
 
 from __future__ import annotations
