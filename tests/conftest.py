@@ -16,6 +16,30 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 SEEDS = ROOT.parent / "shared" / "seeds"
 
+# The files that take longest (kill tests, faults of the machine, the office's processes, the
+# portal), run first: the two workers then share the long files instead of one finishing them
+# alone at the end (longest first, as xdist hands out files in collection order).
+LONGEST_FIRST = (
+    "test_crash_safety.py",
+    "test_hostile_faults.py",
+    "test_escalation_faults.py",
+    "test_office.py",
+    "test_portal_access.py",
+    "test_escalation.py",
+    "test_hostile.py",
+    "test_portal_browser.py",
+    "test_register.py",
+    "test_portal_workflows.py",
+    "test_portal_outbox.py",
+    "test_followup_letters.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: n for n, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: order kept within
+
+
 # The offices Bình Sơn's letter (seed 002) addresses as "Thủ trưởng các Phòng: …".
 SEED_002_OFFICES = (
     "Nội vụ",
