@@ -21,7 +21,13 @@ from tests.conftest import EXAMPLES, POSTGRES, ROOT, _postgres_missing
 from tests.hostile import BINH_SON, LETTER, Office, _spec
 from tests.hostile import office as office  # the fixture, by its name
 
-pytestmark = pytest.mark.usefixtures("prefect_api")
+
+@pytest.fixture(autouse=True)
+def _session_prefect(prefect_api: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The commands run in subprocesses here use the session's Prefect server (the harness
+    keeps its address in Prefect's settings, not in the environment): what these tests try
+    is the machine's faults, not a Prefect server started for each command."""
+    monkeypatch.setenv("PREFECT_API_URL", prefect_api)
 
 
 def _copy_home(office: Office, tmp_path: Path) -> Path:
@@ -207,7 +213,7 @@ def test_release_and_escalate_work_from_another_directory(
 ) -> None:
     """The directive was issued from the repository with a relative spec path; its tree is
     kept in the database, so a command run elsewhere (another folder, another machine) works."""
-    env = {**os.environ, "PREFECT_API_URL": os.environ.get("PREFECT_API_URL", "")}
+    env = dict(os.environ)
     relative = ["issue", "examples/quang-ngai-2371.yaml"]
     assert (
         subprocess.run(
