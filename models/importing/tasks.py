@@ -31,6 +31,7 @@ _BLAMED = re.compile(
     r"(?:và\s+)?(?:đồng thời\s+)?(?:yêu cầu|đề nghị|giao)\s+",
     re.IGNORECASE,
 )
+_THESE = re.compile(r"(?:chủ tịch |thủ trưởng )?\S+ các \S+ (?:này|nêu trên)\b", re.IGNORECASE)
 _GIVE = re.compile(r"\b(?:giao(?: cho)?|chỉ đạo)\s+", re.IGNORECASE)
 
 
@@ -141,9 +142,9 @@ class TaskReading:
             return list(dict.fromkeys(self.recipient_codes))
         first = re.split(r"(?<=[.:])\s", text, maxsplit=1)[0]
         given = _GIVE.search(first)
-        if given and given.start() < 80 and self._acts_itself(text[: given.start()]):
-            given = None  # "Đề nghị Sở TT&TT phối hợp … chỉ đạo Đài PT-TH …": the Sở acts
-        if given and given.start() < 80:
+        if given and (given.start() >= 80 or self._acts_itself(text[: given.start()])):
+            given = None  # far in, or "Đề nghị Sở TT&TT phối hợp … chỉ đạo Đài PT-TH": the Sở acts
+        if given:
             found = self.names.listed(text[given.end() :])  # "… chỉ đạo UBND các phường: A, B"
             if found.codes:
                 return found.codes
@@ -153,10 +154,7 @@ class TaskReading:
         asked = _BLAMED.match(first)
         if asked:
             after = text[asked.end() :]
-            # "… và yêu cầu Chủ tịch UBND các huyện này": the ones just criticised.
-            again = re.match(
-                r"(?:chủ tịch |thủ trưởng )?\S+ các \S+ (?:này|nêu trên)\b", after, re.I
-            )
+            again = _THESE.match(after)  # "… yêu cầu Chủ tịch UBND các huyện này": the same
             if codes := self.names.listed(asked[1] if again else after).codes:
                 return codes
         opener = _OPENERS.match(text)
