@@ -124,7 +124,7 @@ def _child(command: list[str], env: dict[str, str]) -> dict[str, float]:
 def _embedded_child(spec: str, batches: int) -> None:
     """The same workload in one process on the embedded default; prints its times as JSON."""
     from flows.cascade import issue_directive, release_letters
-    from models.store import database_url
+    from models.database import database_url
 
     started = time.perf_counter()
     issue_directive(spec_path=spec, auto_release=False)

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select, update
 
 from models import clock
 from models.calendar import ZONE, end_of_day
+from models.database import home
 from models.errors import InputError, StateError
 from models.evidence import Evidence, evidence_path
 from models.files import write_atomic
@@ -26,7 +27,7 @@ from models.records import (
     ReviewRecord,
 )
 from models.states import OWED, AssignmentState
-from models.store import Store, home
+from models.store import Store
 
 ASSIGNED, REPORTED, ACCEPTED, RETURNED = (
     AssignmentState.ASSIGNED,

@@ -1,4 +1,4 @@
-"""chidao's database: where it is, its schema migrations, and the writes the flows need.
+"""chidao's database writes, those the flows need, and the reads the writes need.
 Directives and their letters are recorded together; reading for people is in models/board.py."""
 
 from __future__ import annotations
@@ -12,13 +12,12 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, event, insert, update
-from sqlmodel import Session, col, create_engine, select
+from sqlalchemy import Engine, insert, update
+from sqlmodel import Session, col, select
 
 from models import clock
 from models.calendar import WorkingCalendar
+from models.database import database_url, engine_for, migrate
 from models.directive import Directive, DirectiveSpec
 from models.errors import InputError
 from models.letters import letter_path, note_carried_number, take_number
@@ -33,69 +32,7 @@ from models.records import (
     UnitRecord,
     dialect_insert,
 )
-from models.settings import settings
 from models.states import AssignmentState, LetterKind, LetterState, Role
-
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-
-
-def home() -> Path:
-    """CHIDAO_HOME: the embedded database and the documents (default ./.chidao)."""
-    return settings().home.resolve()
-
-
-def database_url() -> str:
-    """CHIDAO_DATABASE_URL (e.g. postgresql+psycopg://…), else SQLite under CHIDAO_HOME."""
-    return settings().database()
-
-
-def _sqlite_pragmas(connection: Any, _record: Any) -> None:
-    cursor = connection.cursor()
-    # WAL lets readers (status, the UI) work while a cascade writes; wait, don't fail, on locks.
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()
-
-
-def engine_for(url: str) -> Engine:
-    if url.startswith("sqlite"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
-        event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    # No JIT: every query here answers a page or a pass in milliseconds, and PostgreSQL's JIT,
-    # triggered by row estimates on a large table, spends 30-50 ms compiling one.
-    return create_engine(url, pool_pre_ping=True, connect_args={"options": "-c jit=off"})
-
-
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision (a no-op when it is there), all of it or
-    nothing: a full disk half way leaves the schema as it was."""
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    if engine.dialect.name != "sqlite":
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
-        return
-    # Python's sqlite3 runs CREATE and ALTER outside any transaction; say BEGIN ourselves.
-    with engine.connect() as connection:
-        raw = connection.connection.driver_connection
-        assert raw is not None
-        raw.isolation_level = None
-        try:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-            config.attributes["connection"] = connection
-            try:
-                command.upgrade(config, "head")
-            except BaseException:
-                connection.exec_driver_sql("ROLLBACK")
-                raise
-            connection.exec_driver_sql("COMMIT")
-        finally:
-            raw.isolation_level = ""
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from starlette.datastructures import FormData
 from models import clock
 from models.access import Forbidden, Right
 from models.cascade import issuable, root_key
+from models.database import home
 from models.directive import Directive
 from models.errors import InputError, Problem
 from models.files import write_atomic
@@ -37,7 +38,7 @@ from models.letterfile import SUFFIXES, read_letter
 from models.org import OrgTree
 from models.received import enter
 from models.settings import settings
-from models.store import home, spec_sha256
+from models.store import spec_sha256
 from models.vntext import short_date
 from portal import runs, web
 from portal.web import go, page

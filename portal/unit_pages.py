@@ -14,10 +14,10 @@ from starlette.datastructures import UploadFile
 from models import access, notices, work, worklist
 from models.access import Right
 from models.accounts import LoginRefused, log_in, log_out
+from models.database import home
 from models.documents import path_of
 from models.errors import InputError
 from models.states import AccountRole, Band
-from models.store import home
 from portal import web
 from portal.uploads import Slot, evidence_from
 from portal.web import current, go, page

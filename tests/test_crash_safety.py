@@ -12,7 +12,7 @@ import yaml
 from sqlalchemy import create_engine, text
 
 from flows.cascade import issue_directive
-from models.store import database_url, home
+from models.database import database_url, home
 from models.synthetic import Shape, synthetic_directive, synthetic_org
 from tests.killing import kill_when, run_again
 

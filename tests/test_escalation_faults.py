@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, text
 
 from flows.cascade import issue_directive
 from flows.escalation import scan_deadlines
-from models.store import home
+from models.database import home
 from models.synthetic import Shape, synthetic_directive, synthetic_org
 from tests.killing import kill_when, run_again
 

@@ -22,6 +22,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from chidao.cli import main
+from models.database import home
 from models.records import (
     AccountRecord,
     AuditRecord,
@@ -33,7 +34,6 @@ from models.records import (
     ReviewRecord,
     WebSessionRecord,
 )
-from models.store import home
 from tests.conftest import EXAMPLES
 from tests.portal_support import (  # noqa: F401
     PASSWORD,

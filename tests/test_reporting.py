@@ -18,6 +18,7 @@ from flows.reporting import submit_report
 from models import assignments
 from models.board import counts, is_overdue
 from models.calendar import ZONE
+from models.database import home
 from models.errors import StateError
 from models.evidence import read_evidence
 from models.records import (
@@ -28,7 +29,7 @@ from models.records import (
     ItemRecord,
     ReportRecord,
 )
-from models.store import Store, home
+from models.store import Store
 from tests.conftest import EXAMPLES, Clock
 
 pytestmark = pytest.mark.usefixtures("prefect_api")

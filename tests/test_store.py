@@ -8,7 +8,8 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlmodel import SQLModel
 
-from models.store import MIGRATIONS, Store
+from models.database import MIGRATIONS
+from models.store import Store
 
 
 def _newest_revision() -> str | None:

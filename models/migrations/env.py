@@ -1,4 +1,5 @@
-"""Alembic environment: migrations run on the connection chidao hands over (see store.migrate)."""
+"""Alembic environment: migrations run on the connection chidao hands over
+(see database.migrate)."""
 
 from alembic import context
 from sqlmodel import SQLModel
