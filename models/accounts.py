@@ -286,39 +286,42 @@ class Visit:
     unread: int
 
 
+# The visit's query, built once: every page starts with it.
+_UNREAD = (
+    select(func.count())
+    .select_from(NoticeRecord)
+    .where(
+        col(NoticeRecord.account_id) == col(AccountRecord.id),
+        col(NoticeRecord.read_at).is_(None),
+    )
+    .scalar_subquery()
+)
+_VISIT = (
+    sa.select(  # columns beyond sqlmodel.select's four
+        col(WebSessionRecord.expires_at),
+        col(WebSessionRecord.csrf),
+        col(AccountRecord.id),
+        col(AccountRecord.username),
+        col(AccountRecord.full_name),
+        col(AccountRecord.unit_code),
+        col(UnitRecord.name),
+        col(AccountRecord.role),
+        col(AccountRecord.email),
+        col(AccountRecord.active),
+        _UNREAD,
+    )
+    .join(AccountRecord, col(AccountRecord.id) == col(WebSessionRecord.account_id))
+    .join(UnitRecord, col(UnitRecord.code) == col(AccountRecord.unit_code))
+    .where(col(WebSessionRecord.token_sha256) == sa.bindparam("token"))
+)
+
+
 def visit_of(store: Store, token: str | None) -> Visit:
-    """The visit a login cookie belongs to, read in one query (every page starts with it)."""
+    """The visit a login cookie belongs to, read in one query."""
     if not token:
         raise SessionExpired
-    unread = (
-        select(func.count())
-        .select_from(NoticeRecord)
-        .where(
-            col(NoticeRecord.account_id) == col(AccountRecord.id),
-            col(NoticeRecord.read_at).is_(None),
-        )
-        .scalar_subquery()
-    )
-    statement = (
-        sa.select(  # columns beyond sqlmodel.select's four
-            col(WebSessionRecord.expires_at),
-            col(WebSessionRecord.csrf),
-            col(AccountRecord.id),
-            col(AccountRecord.username),
-            col(AccountRecord.full_name),
-            col(AccountRecord.unit_code),
-            col(UnitRecord.name),
-            col(AccountRecord.role),
-            col(AccountRecord.email),
-            col(AccountRecord.active),
-            unread,
-        )
-        .join(AccountRecord, col(AccountRecord.id) == col(WebSessionRecord.account_id))
-        .join(UnitRecord, col(UnitRecord.code) == col(AccountRecord.unit_code))
-        .where(col(WebSessionRecord.token_sha256) == hash_token(token))
-    )
     with store.reading() as session:  # plain rows: no entities to build on every page
-        row = session.connection().execute(statement).first()
+        row = session.connection().execute(_VISIT, {"token": hash_token(token)}).first()
     if row is None:
         raise SessionExpired
     expires_at, csrf, account_id, username, full_name, unit_code, unit_name, role, email = row[:9]

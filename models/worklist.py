@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import pendulum
-from sqlalchemy import ColumnElement, Select, exists, select
+from sqlalchemy import ColumnElement, Select, bindparam, exists, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
@@ -98,13 +98,22 @@ def _statement(where: Sequence[ColumnElement[bool]]) -> Select[Any]:
     )
 
 
+# Built once: a page fills in its unit or assignment (SQLAlchemy would otherwise rebuild the
+# statement and its cache key on every inbox).
+_OF_UNIT = _statement([col(AssignmentRecord.unit_code) == bindparam("unit")])
+_OF_ID = _statement([col(AssignmentRecord.id) == bindparam("id")])
+
+
 def _rows(
-    session: Session, where: Sequence[ColumnElement[bool]], calendar: WorkingCalendar
+    session: Session,
+    statement: Select[Any],
+    calendar: WorkingCalendar,
+    parameters: dict[str, Any] | None = None,
 ) -> list[WorkRow]:
     now = clock.now()
     today = dt.date(now.year, now.month, now.day)
     # Core rows, not ORM ones: a board reads thousands and needs no entities.
-    found = session.connection().execute(_statement(where)).all()
+    found = session.connection().execute(statement, parameters).all()
     # Unit names apart: joined, PostgreSQL would hash the whole national tree for a province.
     codes = {r[7] for r in found}
     names: dict[str, str] = {
@@ -143,12 +152,12 @@ def inbox(
     session: Session, unit: str, calendar: WorkingCalendar, band: Band | None = None
 ) -> list[WorkRow]:
     """UNIT's assignments across every directive (lead and cooperating), most urgent first."""
-    rows = _rows(session, [col(AssignmentRecord.unit_code) == unit], calendar)
+    rows = _rows(session, _OF_UNIT, calendar, {"unit": unit})
     return [r for r in rows if band is None or r.band == band]
 
 
 def work_row(session: Session, assignment_id: int, calendar: WorkingCalendar) -> WorkRow:
-    return _rows(session, [col(AssignmentRecord.id) == assignment_id], calendar)[0]
+    return _rows(session, _OF_ID, calendar, {"id": assignment_id})[0]
 
 
 @dataclass(frozen=True)
@@ -230,7 +239,7 @@ def board(
         where.append(col(AssignmentRecord.unit_code) == unit)
     if item:
         where.append(col(ItemRecord.label) == item)
-    rows = _rows(session, where, calendar)
+    rows = _rows(session, _statement(where), calendar)
     if band is not None:
         rows = [r for r in rows if r.band == band]
     result = Board(rows, Tally.of(r.band for r in rows))
