@@ -396,7 +396,8 @@ class Store:
         if keys:
             now = dt.datetime.now(dt.UTC)
             simulated = clock.now() if clock.simulated() else None
-            session.execute(
+            # Core, not the ORM's bulk insert: written beside every change, entities unneeded.
+            session.connection().execute(
                 insert(AuditRecord),
                 [
                     {

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
@@ -25,14 +25,20 @@ from models.store import Store
 FORM = "(biểu mẫu)"
 
 
+_KEY_AND_LABEL = (
+    select(col(DirectiveRecord.key), col(ItemRecord.label))
+    .join(ItemRecord, col(ItemRecord.directive_id) == col(DirectiveRecord.id))
+    .where(col(ItemRecord.id) == bindparam("item"))
+)
+
+
 def ref_of(session: Session, record: AssignmentRecord) -> AssignmentRef:
-    directive = session.get(DirectiveRecord, record.directive_id)
-    item = session.get(ItemRecord, record.item_id)
-    assert directive is not None and item is not None and record.id is not None
+    key, label = session.connection().execute(_KEY_AND_LABEL, {"item": record.item_id}).one()
+    assert record.id is not None
     return AssignmentRef(
         record.id,
-        directive.key,
-        item.label,
+        key,
+        label,
         record.unit_code,
         AssignmentState(record.state),
         record.due_on,
