@@ -22,10 +22,11 @@ from flows.synthesis import synthesize
 from models import assignments
 from models.calendar import ZONE
 from models.database import home
-from models.directive import Directive, DirectiveSpec
+from models.directive import Directive
 from models.documents import path_of
 from models.letters import register_lines, set_first_number, waiting
 from models.org import OrgTree
+from models.spec import DirectiveSpec
 from models.states import LetterKind
 from models.store import Store
 from models.vntext import short_date

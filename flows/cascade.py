@@ -28,13 +28,14 @@ from flows.forms import lead_days_field, titled
 from models import board, clock
 from models.cascade import child_key, implementing_spec, issuable, root_key
 from models.confine import confined
-from models.directive import Directive, DirectiveSpec
+from models.directive import Directive
 from models.documents import Outcome
 from models.errors import InputError
 from models.letters import folder_of, slug
 from models.org import OrgTree
 from models.records import DirectiveRecord
 from models.settings import settings
+from models.spec import DirectiveSpec
 from models.states import LetterState
 from models.store import NewDirective, Store, spec_sha256
 from models.yamlfile import load_yaml

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from models import clock, escalation, results, rollup, synthesis
 from models.assignments import find, submit_report
-from models.directive import Directive, Ladder
+from models.directive import Directive
 from models.documents import Outcome, check, put, sha256
 from models.errors import StateError
 from models.evidence import Evidence
@@ -21,6 +21,7 @@ from models.followups import escalation_report, urging_letter
 from models.letters import LetterDraft, find_letters, take_number
 from models.org import OrgTree
 from models.records import DirectiveRecord, LetterRecord, ReminderRecord
+from models.spec import Ladder
 from models.states import LetterKind, LetterState
 from models.store import Store
 from models.vntext import short_date

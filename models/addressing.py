@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from models.directive import RecipientLine
 from models.org import COMMITTEE_NAME, Level, Unit, UnitKind
+from models.spec import RecipientLine
 
 # Administrative types in the order letters list them, per level.
 _TYPES = {

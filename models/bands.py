@@ -11,7 +11,7 @@ from functools import lru_cache
 import pendulum
 
 from models.calendar import WorkingCalendar, end_of_day
-from models.directive import Ladder
+from models.spec import Ladder
 from models.states import AssignmentState, Band
 
 # Colours the pages use for each band (CSS classes are the band's value).

@@ -14,18 +14,11 @@ from typing import Protocol
 
 from models.addressing import locality, recipient_lines
 from models.calendar import WorkingCalendar
-from models.directive import (
-    Deadline,
-    Directive,
-    DirectiveSpec,
-    DocumentKind,
-    Item,
-    Reference,
-    Task,
-)
+from models.directive import Directive, Task
 from models.errors import InputError
 from models.org import Unit, UnitKind
 from models.signing import signer_for
+from models.spec import Deadline, DirectiveSpec, DocumentKind, Item, Reference
 from models.states import LetterKind
 
 

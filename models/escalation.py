@@ -25,7 +25,6 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from models.calendar import WorkingCalendar
-from models.directive import Ladder
 from models.letters import claimed, letter_key, letter_path
 from models.records import (
     AssignmentRecord,
@@ -37,6 +36,7 @@ from models.records import (
     UnitRecord,
     insert_ignoring,
 )
+from models.spec import Ladder
 from models.states import OWED, LetterKind, LetterState, Role
 from models.store import Store
 

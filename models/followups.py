@@ -11,11 +11,11 @@ from dataclasses import dataclass
 
 from models.addressing import heads, leaders_of, recipient_lines, reported_to
 from models.calendar import WorkingCalendar
-from models.directive import Deadline, DirectiveSpec, DocumentKind, Ladder, Reference
 from models.escalation import Late
 from models.letters import LetterDraft, letter_reference, reference_of
 from models.org import OrgTree, Unit
 from models.signing import signer_for
+from models.spec import Deadline, DirectiveSpec, DocumentKind, Ladder, Reference
 from models.states import LetterKind, Role
 
 

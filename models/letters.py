@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, func, update
 from sqlmodel import Session, col, select
 
-from models.directive import DirectiveSpec, DocumentKind, Reference
 from models.errors import InputError
 from models.org import OrgTree
 from models.records import (
@@ -28,6 +27,7 @@ from models.records import (
     UnitRecord,
     insert_ignoring,
 )
+from models.spec import DirectiveSpec, DocumentKind, Reference
 from models.states import LetterKind, LetterState
 
 _HASHED = 10  # hex digits of the key's hash in a file name

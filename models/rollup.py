@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from sqlmodel import Session, col, select
 
 from models.addressing import leaders_of, seen_from
-from models.directive import DirectiveSpec, DocumentKind, RecipientLine
 from models.letters import LetterDraft, letter_reference, reference_of
 from models.org import OrgTree
 from models.records import AssignmentRecord, DirectiveRecord, ItemRecord, LetterRecord
 from models.results import Row, Tally
 from models.signing import signer_for
+from models.spec import DirectiveSpec, DocumentKind, RecipientLine
 from models.states import ANSWERED, OWED, LetterKind, LetterState, Role
 from models.store import Store
 

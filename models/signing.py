@@ -4,8 +4,8 @@ Committee when the letter speaks for the committee as a body."""
 
 from __future__ import annotations
 
-from models.directive import Authority, Signer
 from models.org import OrgTree, Signatory, Unit, UnitKind
+from models.spec import Authority, Signer
 from models.states import LetterKind
 
 _COLLECTIVE_BODY = "Ủy ban nhân dân"

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 from models import clock
 from models.calendar import WorkingCalendar
 from models.database import database_url, engine_for, migrate
-from models.directive import Directive, DirectiveSpec
+from models.directive import Directive
 from models.errors import InputError
 from models.letters import letter_path, note_carried_number, take_number
 from models.org import OrgFile, OrgTree
@@ -32,6 +32,7 @@ from models.records import (
     UnitRecord,
     dialect_insert,
 )
+from models.spec import DirectiveSpec
 from models.states import AssignmentState, LetterKind, LetterState, Role
 
 

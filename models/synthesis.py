@@ -12,7 +12,6 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from models.addressing import leaders_of, recipient_lines, reported_to
-from models.directive import DirectiveSpec, DocumentKind, Reference
 from models.letters import LetterDraft, letter_reference, reference_of
 from models.org import OrgTree
 from models.records import (
@@ -23,6 +22,7 @@ from models.records import (
 )
 from models.results import Row, Tally, by
 from models.signing import signer_for
+from models.spec import DirectiveSpec, DocumentKind, Reference
 from models.states import LetterKind, LetterState
 from models.store import Store
 from models.vntext import short_date

@@ -10,8 +10,8 @@ import pendulum
 import pytest
 
 from models.calendar import WorkingCalendar
-from models.directive import Deadline
 from models.errors import InputError
+from models.spec import Deadline
 
 D = dt.date
 

@@ -25,10 +25,10 @@ from models import assignments
 from models.board import board, cascade_summary, counts
 from models.calendar import ZONE
 from models.database import home
-from models.directive import DirectiveSpec
 from models.documents import path_of
 from models.errors import InputError
 from models.letters import register_lines
+from models.spec import DirectiveSpec
 from models.store import Store
 from tests.conftest import EXAMPLES, SEED_002_OFFICES, Clock, docx_text, normalise
 from tests.letters import read

@@ -8,8 +8,9 @@ import pytest
 
 from models.calendar import WorkingCalendar
 from models.cascade import internal_deadline
-from models.directive import Deadline, Directive
+from models.directive import Directive
 from models.errors import InputError
+from models.spec import Deadline
 from models.vntext import long_date, roman, short_date
 from tests.conftest import EXAMPLES
 

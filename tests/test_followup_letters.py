@@ -21,9 +21,9 @@ from flows.cascade import issue_directive
 from flows.escalation import scan_deadlines
 from flows.synthesis import synthesize
 from models import assignments
-from models.directive import DirectiveSpec
 from models.letters import waiting
 from models.records import AssignmentRecord, LetterRecord
+from models.spec import DirectiveSpec
 from models.store import Store
 from tests.conftest import EXAMPLES, STORY_START
 from tests.letters import Letter, pdf_pages, read

@@ -11,10 +11,10 @@ from PIL import Image
 
 from chidao.cli import main
 from models.calendar import WorkingCalendar
-from models.directive import Deadline
 from models.importing import import_letter
 from models.letterfile import read_letter
 from models.org import OrgTree
+from models.spec import Deadline
 from tests.imports.scoring import CORPUS, labelled, score
 
 DEV = CORPUS / "dev"
@@ -136,7 +136,8 @@ def test_an_item_keeps_its_bullets_and_its_italic_deadline(tmp_path: Path) -> No
     in italics; the spec holds them, and chidao writes the item back the same way."""
     import docx
 
-    from models.directive import Directive, DirectiveSpec
+    from models.directive import Directive
+    from models.spec import DirectiveSpec
     from renderer import render
 
     letter = docx.Document()

@@ -16,7 +16,7 @@ from ruamel.yaml.comments import CommentedMap
 from models import clock
 from models.calendar import WorkingCalendar
 from models.cascade import Wording, implementing_spec
-from models.directive import Deadline, Directive, DirectiveSpec, DocumentKind
+from models.directive import Directive
 from models.errors import InputError
 from models.importing.corrections import corrected
 from models.importing.form import spec_form
@@ -25,6 +25,7 @@ from models.importing.reader import Imported, Reader, Unread
 from models.letterfile import Line
 from models.org import OrgTree
 from models.received import Received
+from models.spec import Deadline, DirectiveSpec, DocumentKind
 from models.validation import validate
 from models.vntext import short_date
 

@@ -15,20 +15,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from models.directive import (
-    Authority,
-    Deadline,
-    DirectiveSpec,
-    DocumentKind,
-    Item,
-    Reference,
-    Signer,
-    item_label,
-)
+from models.directive import item_label
 from models.errors import InputError
 from models.importing.facts import Unread
 from models.importing.names import key
 from models.org import OrgTree
+from models.spec import Authority, Deadline, DirectiveSpec, DocumentKind, Item, Reference, Signer
 from models.vntext import roman, short_date
 
 WHERE = "(biểu mẫu kiểm tra)"

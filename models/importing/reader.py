@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from models.directive import DocumentKind
 from models.errors import InputError
 from models.importing import structure as st
 from models.importing.addressing import AddressReading
@@ -17,6 +16,7 @@ from models.importing.names import Names, key
 from models.importing.phrases import citations, day_of
 from models.letterfile import Line
 from models.org import OrgTree, Unit, UnitKind
+from models.spec import DocumentKind
 from models.vntext import roman
 
 __all__ = ["Imported", "Reader", "Unread"]

@@ -8,13 +8,13 @@ import datetime as dt
 import re
 from typing import Any
 
-from models.directive import Deadline, Period
 from models.importing import structure as st
 from models.importing.facts import Node, Unread
 from models.importing.names import Names, key
 from models.importing.phrases import PRODUCT, day_of, deadline_in
 from models.letterfile import Line
 from models.org import OrgTree, Unit
+from models.spec import Deadline, Period
 
 _ALL_RECIPIENTS = re.compile(
     r"^(?:thủ trưởng )?các (?:cơ quan, đơn vị|cơ quan, địa phương|đơn vị|cơ quan)"
