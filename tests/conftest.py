@@ -137,6 +137,17 @@ def database(
         monkeypatch.delenv("CHIDAO_DATABASE_URL", raising=False)
         yield f"sqlite:///{tmp_path / 'home' / 'chidao.db'}"
         return
+    yield from _fresh_postgresql(monkeypatch)
+
+
+@pytest.fixture
+def postgresql(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A fresh chidao database on PostgreSQL, for what concerns PostgreSQL alone."""
+    monkeypatch.setenv("CHIDAO_HOME", str(tmp_path / "home"))
+    yield from _fresh_postgresql(monkeypatch)
+
+
+def _fresh_postgresql(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     missing = _postgres_missing()
     if missing:
         pytest.skip(missing)

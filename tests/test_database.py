@@ -13,13 +13,6 @@ from models.store import Store
 from tests.conftest import POSTGRES
 
 
-@pytest.fixture
-def postgresql(database: str) -> str:
-    if not database.startswith("postgresql"):
-        pytest.skip("the pool's policy concerns PostgreSQL only")
-    return database
-
-
 def _backend_of(engine: object) -> int:
     with engine.connect() as connection:  # type: ignore[attr-defined]
         return int(connection.execute(text("SELECT pg_backend_pid()")).scalar_one())
