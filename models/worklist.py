@@ -109,21 +109,24 @@ def _rows(
     statement: Select[Any],
     calendar: WorkingCalendar,
     parameters: dict[str, Any] | None = None,
+    names: dict[str, str] | None = None,
 ) -> list[WorkRow]:
+    """The rows of STATEMENT, with their units' NAMES (read here when not given)."""
     now = clock.now()
     today = dt.date(now.year, now.month, now.day)
     # Core rows, not ORM ones: a board reads thousands and needs no entities.
     found = session.connection().execute(statement, parameters).all()
-    # Unit names apart: joined, PostgreSQL would hash the whole national tree for a province.
-    codes = {r[7] for r in found}
-    names: dict[str, str] = {
-        code: name
-        for code, name in session.connection().execute(
-            select(col(UnitRecord.code), col(UnitRecord.name)).where(
-                col(UnitRecord.code).in_(codes)
+    if names is None:
+        # Apart, not joined: PostgreSQL would hash the whole national tree for a province.
+        codes = {r[7] for r in found}
+        names = {
+            code: name
+            for code, name in session.connection().execute(
+                select(col(UnitRecord.code), col(UnitRecord.name)).where(
+                    col(UnitRecord.code).in_(codes)
+                )
             )
-        )
-    }
+        }
     rows = []
     for r in found:
         standing = Standing(r[9], r[10], r[11], r[12], bool(r[13]))
@@ -148,12 +151,9 @@ def _rows(
     return rows
 
 
-def inbox(
-    session: Session, unit: str, calendar: WorkingCalendar, band: Band | None = None
-) -> list[WorkRow]:
+def inbox(session: Session, unit: str, unit_name: str, calendar: WorkingCalendar) -> list[WorkRow]:
     """UNIT's assignments across every directive (lead and cooperating), most urgent first."""
-    rows = _rows(session, _OF_UNIT, calendar, {"unit": unit})
-    return [r for r in rows if band is None or r.band == band]
+    return _rows(session, _OF_UNIT, calendar, {"unit": unit}, {unit: unit_name})
 
 
 def work_row(session: Session, assignment_id: int, calendar: WorkingCalendar) -> WorkRow:

@@ -91,7 +91,7 @@ def inbox(request: Request, band: str | None = None) -> Response:
     chosen = Band(band) if band in {b.value for b in Band} else None
     store = web.store()
     with store.reading() as session:
-        rows = worklist.inbox(session, person.unit_code, store.calendar)
+        rows = worklist.inbox(session, person.unit_code, person.unit_name, store.calendar)
     shown = [r for r in rows if chosen is None or r.band == chosen]
     counts = {b: sum(1 for r in rows if r.band == b) for b in Band}
     return page(request, "hop_viec.html", rows=shown, counts=counts, chosen=chosen)
