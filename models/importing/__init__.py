@@ -22,7 +22,7 @@ from models.importing.corrections import corrected
 from models.importing.form import spec_form
 from models.importing.names import key
 from models.importing.reader import Imported, Reader, Unread
-from models.letterfile import Line
+from models.letterlines import Line
 from models.org import OrgTree
 from models.received import Received
 from models.spec import Deadline, DirectiveSpec, DocumentKind

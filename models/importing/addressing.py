@@ -9,7 +9,7 @@ from typing import Any
 from models.importing import structure as st
 from models.importing.names import key
 from models.importing.tasks import TaskReading
-from models.letterfile import Line
+from models.letterlines import Line
 
 # What a recipient line may add after a group's name without naming anyone else: "Các sở,
 # ban, ngành, đơn vị cấp tỉnh" is the group "Các sở, ban, ngành cấp tỉnh".

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from models.letterfile import Line
+from models.letterlines import Line
 
 
 @dataclass(frozen=True)

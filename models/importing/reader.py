@@ -14,7 +14,7 @@ from models.importing.addressing import AddressReading
 from models.importing.facts import Imported, Node, Unread
 from models.importing.names import Names, key
 from models.importing.phrases import citations, day_of
-from models.letterfile import Line
+from models.letterlines import Line
 from models.org import OrgTree, Unit, UnitKind
 from models.spec import DocumentKind
 from models.vntext import roman

@@ -12,7 +12,7 @@ from models.importing import structure as st
 from models.importing.facts import Node, Unread
 from models.importing.names import Names, key
 from models.importing.phrases import PRODUCT, day_of, deadline_in
-from models.letterfile import Line
+from models.letterlines import Line
 from models.org import OrgTree, Unit
 from models.spec import Deadline, Period
 
