@@ -35,6 +35,7 @@ lock:
 
 # The main job on the embedded default (SQLite and a temporary Prefect server under out/demo).
 demo: $(STAMP)
+	@mkdir -p $(OUT)/prefect  # Prefect makes its home, but not the folders above it
 	CHIDAO_HOME=$(OUT)/demo PREFECT_HOME=$(OUT)/prefect $(VENV)/bin/chidao demo
 
 # The office set-up: Prefect server on PostgreSQL, process pool, workers, deployments (README).
