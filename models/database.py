@@ -59,8 +59,10 @@ def _note_idle_since(_connection: Any, record: Any) -> None:
 
 
 def _ping_if_idle(connection: Any, record: Any, _proxy: Any) -> None:
-    """Check a connection that sat idle in the pool; a dead one is replaced, not handed out."""
-    if time.monotonic() - record.info.get("idle_since", 0.0) < IDLE_BEFORE_PING:
+    """Check a connection that sat idle in the pool; a dead one is replaced, not handed out.
+    A connection just opened has no idle time yet (the pool clears it when it reconnects)."""
+    since = record.info.get("idle_since")
+    if since is None or time.monotonic() - since < IDLE_BEFORE_PING:
         return
     try:
         with connection.cursor() as cursor:
