@@ -21,6 +21,7 @@ from models.limits import FIRST_YEAR, LAST_YEAR
 from models.records import AssignmentRecord, DirectiveRecord, ExtensionRequestRecord, ItemRecord
 from models.states import AssignmentState, RequestState
 from models.store import Store
+from models.vntext import short_date
 
 FORM = "(biểu mẫu)"
 
@@ -111,10 +112,13 @@ def _check_extension(target: AssignmentRef, until: dt.date, reason: str) -> None
         raise InputError.one(FORM, "lý do", reason, "đề nghị gia hạn phải ghi rõ lý do")
     if not FIRST_YEAR <= until.year <= LAST_YEAR:
         message = f"năm phải từ {FIRST_YEAR} đến {LAST_YEAR}"
-        raise InputError.one(FORM, "hạn mới", until.isoformat(), message)
-    if target.due_on is not None and until <= target.due_on:
-        message = f"hạn mới phải sau hạn hiện tại ({target.due_on.isoformat()})"
-        raise InputError.one(FORM, "hạn mới", until.isoformat(), message)
+        raise InputError.one(FORM, "hạn mới", short_date(until), message)
+    if target.due_on is None:
+        message = "việc này không ghi hạn nên không cần gia hạn"
+        raise InputError.one(FORM, "hạn mới", short_date(until), message)
+    if until <= target.due_on:
+        message = f"hạn mới phải sau hạn hiện tại ({short_date(target.due_on)})"
+        raise InputError.one(FORM, "hạn mới", short_date(until), message)
 
 
 def decide_extension(

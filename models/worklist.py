@@ -94,7 +94,7 @@ def _statement(where: Sequence[ColumnElement[bool]]) -> Select[Any]:
         .join(DirectiveRecord, col(DirectiveRecord.id) == col(AssignmentRecord.directive_id))
         .join(ItemRecord, col(ItemRecord.id) == col(AssignmentRecord.item_id))
         .where(*where)
-        .order_by(col(AssignmentRecord.due_on), col(AssignmentRecord.id))
+        .order_by(col(AssignmentRecord.due_on).nulls_last(), col(AssignmentRecord.id))
     )
 
 
@@ -237,8 +237,9 @@ def board(
         where.append(col(AssignmentRecord.directive_id) == directive_id)
     if unit:
         where.append(col(AssignmentRecord.unit_code) == unit)
-    if item:
-        where.append(col(ItemRecord.label) == item)
+    if item:  # "1" finds item "1." and "a" finds "a)", as a coordinator types them
+        bare = item.strip().rstrip(".)")
+        where.append(col(ItemRecord.label).in_([bare, f"{bare}.", f"{bare})"]))
     rows = _rows(session, _statement(where), calendar)
     if band is not None:
         rows = [r for r in rows if r.band == band]

@@ -30,7 +30,7 @@ def _coordinator(request: Request, right: Right = Right.BOARD) -> web.Person:
 @router.get("/bang-theo-doi", response_class=HTMLResponse)
 def board(
     request: Request,
-    chi_dao: int | None = None,
+    chi_dao: str | None = None,  # the form sends "" for "Tất cả"
     don_vi: str | None = None,
     muc: str | None = None,
     band: str | None = None,
@@ -38,18 +38,19 @@ def board(
     person = _coordinator(request)
     store = web.store()
     chosen = Band(band) if band in {b.value for b in Band} else None
+    directive_id = int(chi_dao) if chi_dao and chi_dao.isdecimal() else None
     with store.reading() as session:
         found = worklist.board(
             session,
             person.unit_code,
             store.calendar,
-            directive_id=chi_dao,
+            directive_id=directive_id,
             unit=don_vi or None,
             band=chosen,
             item=muc or None,
         )
         requests = worklist.pending_requests(session, person.unit_code)
-    filters = {"chi_dao": chi_dao, "don_vi": don_vi or "", "muc": muc or "", "band": chosen}
+    filters = {"chi_dao": directive_id, "don_vi": don_vi or "", "muc": muc or "", "band": chosen}
     return page(request, "bang_theo_doi.html", board=found, requests=requests, filters=filters)
 
 

@@ -127,7 +127,10 @@ def page(request: Request, name: str, status: int = 200, **context: Any) -> HTML
     context.setdefault("person", getattr(request.state, "person", None))
     context.setdefault("unread", getattr(request.state, "unread", 0))
     context.setdefault("csrf", getattr(request.state, "csrf", ""))
-    return templates.TemplateResponse(request, name, context, status_code=status)
+    response = templates.TemplateResponse(request, name, context, status_code=status)
+    # A page may show one unit's work: after logging out, Back must not show it from the cache.
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def refusal(request: Request, status: int, title: str, lines: list[str]) -> HTMLResponse:

@@ -119,3 +119,38 @@ def test_the_board_counts_rates_per_unit_and_item_and_filters(story: Story, cloc
     assert "Quá hạn: 32 (94%)" in board  # every other lead and cooperating unit is late
     docs = coordinator.get("/van-ban").text  # type: ignore[attr-defined]
     assert "Dự thảo chờ phát hành" in docs
+
+
+def test_the_filter_form_works_as_the_browser_sends_it(story: Story) -> None:
+    _, _, coordinator = _people(story)
+    # "Tất cả" sends an empty value; a coordinator types an item's number without its period.
+    sent = coordinator.get("/bang-theo-doi?chi_dao=&don_vi=qng.stp&muc=&band=")
+    assert sent.status_code == 200  # type: ignore[attr-defined]
+    assert "Tổng 1 việc:" in sent.text  # type: ignore[attr-defined]
+    typed = coordinator.get("/bang-theo-doi?chi_dao=&don_vi=&muc=3&band=").text  # type: ignore[attr-defined]
+    assert "Tổng 1 việc:" in typed  # item 3. is Sở Nội vụ's own
+
+
+def test_work_without_a_deadline_comes_last_and_takes_no_extension(story: Story) -> None:
+    _, head, coordinator = _people(story)
+    stp = assignment_of(story.store, "qng.stp")
+    with Session(story.store.engine) as session:  # as an item that sets no deadline leaves it
+        record = session.get(AssignmentRecord, stp)
+        assert record is not None
+        record.due_on = None
+        session.add(record)
+        session.commit()
+    page = head.get(f"/viec/{stp}").text  # type: ignore[attr-defined]
+    assert "Đề nghị gia hạn" not in page
+    asked = head.post(f"/viec/{stp}/gia-han", {"until": "2024-05-24", "reason": "Chờ số liệu"})
+    assert asked.status_code == 400  # type: ignore[attr-defined]
+    assert "việc này không ghi hạn nên không cần gia hạn" in asked.text  # type: ignore[attr-defined]
+    board = coordinator.get("/bang-theo-doi").text  # type: ignore[attr-defined]
+    shown = re.findall(r'<tr data-id="(\d+)">', board)
+    assert shown[-1] == str(stp) and len(shown) == 34  # the dated work first, most urgent first
+
+
+def test_pages_are_not_kept_by_the_browser_after_logging_out(story: Story) -> None:
+    clerk, _, _ = _people(story)
+    inbox = clerk.get("/hop-viec")
+    assert inbox.headers["cache-control"] == "no-store"  # type: ignore[attr-defined]
