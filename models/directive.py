@@ -116,6 +116,21 @@ class Directive:
         """The item's further paragraphs and bullets, filled the same way."""
         return [self._filled(text, item, inherited) for text in item.paragraphs]
 
+    def task_text(self, task: Task) -> str:
+        """Everything TASK asks of its units, a line each: the item's sentence, its further
+        paragraphs, and its sub-items ("a) …"), which belong to it when none names its own
+        lead or deadline."""
+        return "\n".join(self._item_lines(task.item, task.deadline, ""))
+
+    def _item_lines(self, item: Item, inherited: Deadline | None, label: str) -> Iterator[str]:
+        sentence = self.item_text(item, inherited)
+        yield f"{label} {sentence}" if label else sentence
+        yield from self.item_paragraphs(item, inherited)
+        for n, sub in enumerate(item.items, start=1):
+            yield from self._item_lines(
+                sub, sub.deadline or inherited, item_label(item.sublabels, n)
+            )
+
     def _filled(self, text: str, item: Item, inherited: Deadline | None) -> str:
         deadline = item.deadline or inherited
         if deadline:

@@ -32,6 +32,7 @@ from models.records import (
     UnitRecord,
 )
 from models.states import Band, RequestState, Role
+from models.store import Store
 from models.vntext import in_vietnamese_order
 
 
@@ -158,6 +159,17 @@ def inbox(session: Session, unit: str, unit_name: str, calendar: WorkingCalendar
 
 def work_row(session: Session, assignment_id: int, calendar: WorkingCalendar) -> WorkRow:
     return _rows(session, _OF_ID, calendar, {"id": assignment_id})[0]
+
+
+def task_text(store: Store, session: Session, row: WorkRow) -> str:
+    """ROW's item as its units must read it, sub-items included (Directive.task_text); the
+    recorded sentence when the directive's spec no longer holds that item."""
+    record = session.get(DirectiveRecord, row.directive_id)
+    if record is None:
+        return row.text
+    directive = store.directive(record)
+    task = next((t for t in directive.tasks() if t.label == row.label), None)
+    return directive.task_text(task) if task else row.text
 
 
 @dataclass(frozen=True)

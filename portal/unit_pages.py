@@ -104,9 +104,12 @@ def assignment(request: Request, assignment_id: int) -> Response:
     with store.reading() as session:
         record = access.assignment_for(session, person, assignment_id)
         row = worklist.work_row(session, assignment_id, store.calendar)
+        text = worklist.task_text(store, session, row)
         past = worklist.history(session, record)
     own = record.unit_code == person.unit_code
-    return page(request, "viec.html", row=row, history=past, own=own, today=dt.date.today())
+    return page(
+        request, "viec.html", row=row, text=text, history=past, own=own, today=dt.date.today()
+    )
 
 
 @router.post("/viec/{assignment_id}/bao-cao")

@@ -155,3 +155,13 @@ def test_a_letter_passed_down_too_late_for_the_lead_days_gives_the_shortest_time
     internal = internal_deadline(own, dt.date(2024, 5, 17), WorkingCalendar(), 1)
     assert internal == Deadline(working_days=2)
     assert internal.phrase() == "trong thời hạn 02 ngày làm việc kể từ ngày ký văn bản"
+
+
+def test_a_task_reads_whole_with_the_sub_items_that_belong_to_it(quang_ngai: Directive) -> None:
+    task = next(t for t in quang_ngai.tasks() if t.label == "2.")
+    lines = quang_ngai.task_text(task).split("\n")
+    assert lines[0].startswith("Giao các sở, ban, ngành chủ trì") and lines[0].endswith(":")
+    assert [line[:3] for line in lines[1:]] == ["a) ", "b) ", "c) "]
+    assert "a) Phân tích, đánh giá và làm rõ nguyên nhân giảm điểm" in lines[1]
+    # The sub-item's own {deadline} is the item's, filled in as the letter prints it.
+    assert lines[3].endswith("Thời hạn hoàn thành **trước ngày 20/5/2024**.")

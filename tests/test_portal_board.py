@@ -9,13 +9,20 @@ import datetime as dt
 import re
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from flows.cascade import issue_directive
 from models import notices
-from models.records import AssignmentRecord, ExtensionRecord, NoticeRecord
+from models.records import (
+    AssignmentRecord,
+    DirectiveRecord,
+    ExtensionRecord,
+    ItemRecord,
+    NoticeRecord,
+)
 from models.states import Band
 from models.vntext import in_vietnamese_order
-from tests.conftest import Clock
+from tests.conftest import EXAMPLES, Clock
 from tests.portal_support import Browser, Story, assignment_of, story_fixture  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
@@ -154,3 +161,22 @@ def test_pages_are_not_kept_by_the_browser_after_logging_out(story: Story) -> No
     clerk, _, _ = _people(story)
     inbox = clerk.get("/hop-viec")
     assert inbox.headers["cache-control"] == "no-store"  # type: ignore[attr-defined]
+
+
+def test_the_assignment_page_shows_the_whole_item_with_its_sub_items(story: Story) -> None:
+    issue_directive(spec_path=str(EXAMPLES / "quang-ngai-2268.yaml"), auto_release=False)
+    clerk, _, _ = _people(story)
+    with Session(story.store.engine) as session:  # Sở Tư pháp's item 2. of Công văn 2268
+        target = session.exec(
+            select(AssignmentRecord.id)
+            .join(DirectiveRecord, col(DirectiveRecord.id) == col(AssignmentRecord.directive_id))
+            .join(ItemRecord, col(ItemRecord.id) == col(AssignmentRecord.item_id))
+            .where(col(DirectiveRecord.reference).startswith("2268/"))
+            .where(AssignmentRecord.unit_code == "qng.stp", ItemRecord.label == "2.")
+        ).one()
+    page = clerk.get(f"/viec/{target}").text  # type: ignore[attr-defined]
+    shown = page[page.index('<pre class="text">') :].split("</pre>")[0]
+    assert "tại khoản 2 Điều 1 Quyết định số 380/QĐ-UBND ngày 28/3/2022" in shown
+    assert "\na) Phân tích, đánh giá và làm rõ nguyên nhân giảm điểm" in shown
+    assert "\nb) Nghiên cứu các kiến nghị" in shown
+    assert "\nc) Kịp thời tham mưu UBND tỉnh" in shown and "trước ngày 20/5/2024" in shown
