@@ -31,8 +31,17 @@ def _password(args: argparse.Namespace) -> str:
     """From CHIDAO_NEW_PASSWORD-free sources only: --password-stdin, or asked twice."""
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\n")
-    first = getpass.getpass("Mật khẩu: ")
-    if getpass.getpass("Nhập lại mật khẩu: ") != first:
+    if not sys.stdin.isatty():  # getpass would fall back to reading the input, and echo it
+        message = (
+            "không có cửa sổ lệnh để hỏi mật khẩu; đưa mật khẩu qua stdin với --password-stdin"
+        )
+        raise InputError.one("(dòng lệnh)", "mật khẩu", None, message)
+    try:
+        first = getpass.getpass("Mật khẩu: ")
+        again = getpass.getpass("Nhập lại mật khẩu: ")
+    except EOFError:  # Ctrl-D at the prompt
+        raise InputError.one("(dòng lệnh)", "mật khẩu", None, "chưa nhập mật khẩu") from None
+    if again != first:
         raise InputError.one("(dòng lệnh)", "mật khẩu", None, "hai lần nhập không giống nhau")
     return first
 

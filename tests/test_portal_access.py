@@ -315,6 +315,11 @@ def test_user_add_and_import_on_the_command_line(
     args = ["user", "add", "thu.stp", "--name", "Đỗ Thị Thu", "--unit", "qng.stp"]
     assert main([*args, "--role", "head", "--password-stdin"]) == 0
     assert "Đã thêm tài khoản thu.stp" in capsys.readouterr().out
+    # Piped without --password-stdin: there is no terminal to ask twice.
+    monkeypatch.setattr("sys.stdin", io.StringIO("mat-khau-rat-dai\n"))
+    other = ["user", "add", "ha.stp", "--name", "Lê Thị Hà", "--unit", "qng.stp"]
+    assert main([*other, "--role", "clerk"]) == 2
+    assert "đưa mật khẩu qua stdin với --password-stdin" in capsys.readouterr().err
     table = tmp_path / "tai-khoan.csv"
     table.write_text(
         "username,full_name,unit,role,email,password\n"
