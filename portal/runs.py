@@ -18,6 +18,7 @@ from models.accounts import Person
 from models.errors import ChidaoError
 from models.records import PortalRunRecord
 from models.settings import settings
+from models.states import LetterState
 from models.store import Store
 
 DEPLOYMENTS = {
@@ -89,10 +90,10 @@ def _in_process(store: Store, run_id: int, kind: str, parameters: dict[str, Any]
     except Exception as error:  # noqa: BLE001 - shown on the run's page, not lost in a thread
         _finish(store, run_id, "failed", f"Lỗi ngoài dự kiến: {type(error).__name__}: {error}")
     else:
-        _finish(store, run_id, "completed", _summary(kind, result))
+        _finish(store, run_id, "completed", _summary(store, kind, result))
 
 
-def _summary(kind: str, result: Any) -> str:
+def _summary(store: Store, kind: str, result: Any) -> str:
     if kind == "escalate":
         taken = getattr(result, "taken", {})
         return (
@@ -100,7 +101,13 @@ def _summary(kind: str, result: Any) -> str:
             f"báo cáo cấp trên {taken.get('escalate', 0)} việc mới."
         )
     if kind == "issue":
-        return f"Đã phát hành {getattr(result, 'directives', 0)} chỉ đạo (kể cả cấp dưới)."
+        root = store.find(result.root_key)
+        cascade = store.cascade(root.id) if root and root.id is not None else []
+        drafts = sum(1 for d in cascade if d.state == LetterState.DRAFT)
+        return (
+            f"Đã ghi nhận {len(cascade)} văn bản: {len(cascade) - drafts} đã phát hành, "
+            f"{drafts} dự thảo chờ phát hành."
+        )
     if kind == "release":
         return f"Đã phát hành; {len(result or [])} nhánh chuyển xuống cấp dưới."
     return "Đã soạn báo cáo tổng hợp."

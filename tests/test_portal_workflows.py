@@ -118,6 +118,15 @@ def test_issuing_a_received_letter_checked_and_corrected_on_a_form(
     assert sorted(set(helpers)) == ["qng.stp", "qng.vpub"]
     page = coordinator.get(f"/luot-chay/{run.id}").text  # type: ignore[attr-defined]
     assert "Hoàn thành" in page
+    with Session(story.store.engine) as session:  # the districts' implementing drafts
+        drafts = session.exec(
+            select(DirectiveRecord).where(
+                DirectiveRecord.parent_id == issued.id, DirectiveRecord.state == "draft"
+            )
+        ).all()
+    assert drafts  # the run says what was released and what waits, not "14 issued"
+    said = f"Đã ghi nhận {len(drafts) + 1} văn bản: 1 đã phát hành, {len(drafts)} dự thảo"
+    assert said in page
 
     # The same letter received again: the form says it is already issued, and keeps saying so
     # after a refused submit; issuing it with other content is refused by the letter's number.
