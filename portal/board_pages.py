@@ -72,7 +72,7 @@ def decide(request_id: int, sent: web.Checked) -> Response:
     person, form = sent.person, sent.form
     grant = form.get("decision") == "grant"
     work.decide_extension(web.store(), person, request_id, grant, str(form.get("note", "")) or None)
-    return go("/bang-theo-doi#de-nghi")
+    return go(f"/bang-theo-doi?da-quyet-dinh={'dong-y' if grant else 'khong-dong-y'}#de-nghi")
 
 
 @router.get("/van-ban", response_class=HTMLResponse)

@@ -80,6 +80,7 @@ def test_an_extension_is_requested_by_the_head_and_granted_by_the_coordinator(
     assert "không đồng ý gia hạn phải ghi rõ lý do" in refused.text  # type: ignore[attr-defined]
     granted = coordinator.post("/de-nghi/1", {"decision": "grant"})
     assert "Đề nghị gia hạn chờ quyết định (0)" in granted.text  # type: ignore[attr-defined]
+    assert "Đã đồng ý gia hạn; đơn vị được báo." in granted.text  # type: ignore[attr-defined]
     with Session(story.store.engine) as session:
         record = session.get(AssignmentRecord, stp)
         extension = session.exec(select(ExtensionRecord)).one()
