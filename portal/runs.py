@@ -16,10 +16,12 @@ from sqlmodel import col
 
 from models.accounts import Person
 from models.errors import ChidaoError
+from models.letters import find_letters
 from models.records import PortalRunRecord
 from models.settings import settings
 from models.states import LetterState
 from models.store import Store
+from models.vntext import short_date
 
 DEPLOYMENTS = {
     "issue": "Phát hành chỉ đạo/phat-hanh",
@@ -90,10 +92,10 @@ def _in_process(store: Store, run_id: int, kind: str, parameters: dict[str, Any]
     except Exception as error:  # noqa: BLE001 - shown on the run's page, not lost in a thread
         _finish(store, run_id, "failed", f"Lỗi ngoài dự kiến: {type(error).__name__}: {error}")
     else:
-        _finish(store, run_id, "completed", _summary(store, kind, result))
+        _finish(store, run_id, "completed", _summary(store, kind, result, parameters))
 
 
-def _summary(store: Store, kind: str, result: Any) -> str:
+def _summary(store: Store, kind: str, result: Any, parameters: dict[str, Any]) -> str:
     if kind == "escalate":
         taken = getattr(result, "taken", {})
         return (
@@ -108,8 +110,11 @@ def _summary(store: Store, kind: str, result: Any) -> str:
             f"Đã ghi nhận {len(cascade)} văn bản: {len(cascade) - drafts} đã phát hành, "
             f"{drafts} dự thảo chờ phát hành."
         )
-    if kind == "release":
-        return f"Đã phát hành; {len(result or [])} nhánh chuyển xuống cấp dưới."
+    if kind == "release":  # the numbers and dates the letters took
+        with store.reading() as session:
+            released = find_letters(session, parameters["refs"])
+        taken = "; ".join(f"{x.reference} ngày {short_date(x.issued_on)}" for x in released)
+        return f"Đã phát hành: {taken}."
     return "Đã soạn báo cáo tổng hợp."
 
 

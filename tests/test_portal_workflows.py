@@ -21,6 +21,7 @@ from models.records import (
     LetterRecord,
     PortalRunRecord,
 )
+from models.vntext import short_date
 from renderer import render
 from tests.conftest import EXAMPLES
 from tests.portal_support import (  # noqa: F401
@@ -174,3 +175,7 @@ def test_a_district_coordinator_releases_its_draft_which_takes_a_number(story: S
         released = session.get(LetterRecord, draft.id)
     assert released is not None and released.number == 1 and released.state == "released"
     assert released.released_by == "Đặng Văn Tâm"
+    # The run's page tells the district the number and date its letter took.
+    page = district.get(f"/luot-chay/{run.id}").text  # type: ignore[attr-defined]
+    assert f"Đã phát hành: {released.reference} ngày {short_date(released.issued_on)}." in page
+    assert released.reference.startswith("01/")
